@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Tier} from "../libraries/Tier.sol";
+
+/// @title IInferenceSettlement
+/// @notice Settles inference results of any mix of tiers in one transaction. Each item is checked by its tier;
+/// only verified items debit the client's escrow deposit and credit the provider. Request ids are single-use per
+/// client (an unordered nonce bitmap), and settled items are counted per tier per epoch.
+interface IInferenceSettlement {
+    /// @notice How a batch treats a bad item.
+    enum Mode {
+        Atomic, // revert the whole batch with the item's error
+        Partial // skip the item, emit `ItemRejected` with the error, settle the rest
+    }
+
+    /// @notice One inference result to settle.
+    /// @param requestId The client's request id: single-use per client, below the SNARK scalar field.
+    /// @param modelId The model that produced the result.
+    /// @param client Who pays; signs the order (EIP-712 `Order`; ERC-1271 for contract clients).
+    /// @param provider Who is paid; must be the operator of the TEE key or the owner of the SIGNED key.
+    /// @param tier How the result is proven.
+    /// @param inputHash Poseidon hash of the fixed-point input.
+    /// @param outputHash Poseidon hash of the fixed-point output.
+    /// @param price What the client pays; at least the model's price for the tier.
+    /// @param deadline Last timestamp at which the item may settle.
+    /// @param proof ZK: abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c); TEE and SIGNED: a 65-byte
+    /// secp256k1 signature over the EIP-712 `InferenceResult`.
+    /// @param clientSignature The client's signature over the EIP-712 `Order`.
+    struct Item {
+        bytes32 requestId;
+        bytes32 modelId;
+        address client;
+        address provider;
+        Tier tier;
+        bytes32 inputHash;
+        bytes32 outputHash;
+        uint256 price;
+        uint64 deadline;
+        bytes proof;
+        bytes clientSignature;
+    }
+
+    /// @notice Settled items and value of one tier in one epoch.
+    struct TierStat {
+        uint64 count;
+        uint192 value;
+    }
+
+    /// @notice The batch has no items.
+    error SettlementEmptyBatch();
+    /// @notice A zero amount was given.
+    error SettlementZeroAmount();
+    /// @notice A zero address was given.
+    error SettlementZeroAddress();
+    /// @notice A constructor parameter is out of range.
+    error SettlementInvalidParameter(string name);
+    /// @notice The request id is not below the SNARK scalar field, so no proof can bind it.
+    error SettlementRequestIdOutOfField(bytes32 requestId);
+    /// @notice The client already settled this request id.
+    error SettlementRequestAlreadySettled(address client, bytes32 requestId);
+    /// @notice The order's deadline has passed.
+    error SettlementOrderExpired(bytes32 requestId, uint64 deadline);
+    /// @notice The model is unknown, retired, or does not accept the tier.
+    error SettlementTierNotAccepted(bytes32 requestId, bytes32 modelId, Tier tier);
+    /// @notice The order's price is below the model's price for the tier.
+    error SettlementPriceBelowModelPrice(bytes32 requestId, uint256 price, uint256 modelPrice);
+    /// @notice The client's order signature is not valid for this chain, contract and order.
+    error SettlementInvalidClientSignature(bytes32 requestId, address client);
+    /// @notice The proof bytes do not have the tier's encoding.
+    error SettlementMalformedProof(bytes32 requestId, Tier tier);
+    /// @notice The Groth16 proof does not verify for (inputHash, outputHash, requestId).
+    error SettlementInvalidZkProof(bytes32 requestId);
+    /// @notice The result signature is not a valid secp256k1 signature.
+    error SettlementInvalidResultSignature(bytes32 requestId);
+    /// @notice The result was signed by a key that is not a registered enclave.
+    error SettlementUnknownEnclave(bytes32 requestId, address enclaveKey);
+    /// @notice The enclave key may not sign for this model now (`status` is an `ITeeRegistry.EnclaveStatus`).
+    error SettlementEnclaveNotActive(bytes32 requestId, address enclaveKey, uint8 status);
+    /// @notice The result was signed by a key that is not a registered signer.
+    error SettlementUnknownSigner(bytes32 requestId, address signer);
+    /// @notice The signer key may not vouch now (`status` is an `ISignerRegistry.SignerStatus`).
+    error SettlementSignerNotActive(bytes32 requestId, address signer, uint8 status);
+    /// @notice The key that proved the result belongs to another provider.
+    error SettlementProviderMismatch(bytes32 requestId, address provider, address keyOwner);
+    /// @notice The client's deposit does not cover the price.
+    error SettlementInsufficientDeposit(address client, uint256 balance, uint256 price);
+    /// @notice The withdrawal is not ready yet, or none was requested.
+    error SettlementWithdrawalNotReady(address client, uint64 readyAt);
+    /// @notice The amount exceeds the balance.
+    error SettlementInsufficientBalance(address account, uint256 balance, uint256 amount);
+    /// @notice A range of epochs is empty or reversed.
+    error SettlementInvalidEpochRange(uint64 fromEpoch, uint64 toEpoch);
+
+    /// @notice Tokens were added to a client's deposit.
+    event Deposited(address indexed client, address indexed from, uint256 amount, uint256 newBalance);
+    /// @notice A client asked to withdraw; the amount stays usable for settlement until withdrawn.
+    event WithdrawalRequested(address indexed client, uint256 amount, uint64 readyAt);
+    /// @notice A client withdrew part of its deposit.
+    event Withdrawn(address indexed client, address indexed to, uint256 amount, uint256 newBalance);
+    /// @notice A provider withdrew its earnings.
+    event EarningsWithdrawn(address indexed provider, address indexed to, uint256 amount);
+    /// @notice An item settled: the client paid `price` to the provider.
+    event ItemSettled(
+        bytes32 indexed requestId,
+        address indexed client,
+        address indexed provider,
+        bytes32 modelId,
+        Tier tier,
+        uint256 price,
+        bytes32 inputHash,
+        bytes32 outputHash,
+        uint64 epoch
+    );
+    /// @notice In `Partial` mode an item was skipped; `reason` is the ABI-encoded custom error.
+    event ItemRejected(uint256 indexed index, bytes32 indexed requestId, address indexed client, bytes reason);
+    /// @notice A batch finished.
+    event BatchSettled(address indexed submitter, Mode mode, uint256 settled, uint256 rejected);
+
+    /// @notice Settles `items`; see `Mode`. Returns how many settled.
+    function settle(Item[] calldata items, Mode mode) external returns (uint256 settled);
+
+    /// @notice Adds `amount` to `client`'s deposit, pulled from the caller.
+    function depositFor(address client, uint256 amount) external;
+
+    /// @notice Asks to withdraw `amount` after the withdrawal delay; replaces an earlier request.
+    function requestWithdrawal(uint256 amount) external;
+
+    /// @notice Withdraws the requested amount (or the balance left, if smaller) to `to` once the delay passed.
+    function withdraw(address to) external returns (uint256 amount);
+
+    /// @notice Sends the caller's earnings as a provider to `to`.
+    function withdrawEarnings(address to) external returns (uint256 amount);
+
+    /// @notice A client's escrow deposit.
+    function depositOf(address client) external view returns (uint256);
+
+    /// @notice A provider's unwithdrawn earnings.
+    function earningsOf(address provider) external view returns (uint256);
+
+    /// @notice Whether `client` already settled `requestId`.
+    function isRequestSettled(address client, bytes32 requestId) external view returns (bool);
+
+    /// @notice The EIP-712 digest a client signs for an order.
+    function orderDigest(Item calldata item) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest an enclave or signer signs for a result.
+    function resultDigest(Item calldata item) external view returns (bytes32);
+
+    /// @notice The epoch that `timestamp` falls in.
+    function epochOf(uint256 timestamp) external view returns (uint64);
+
+    /// @notice Per-tier statistics of epochs `fromEpoch..toEpoch` (inclusive), indexed [epoch - fromEpoch][tier].
+    function getTierStats(uint64 fromEpoch, uint64 toEpoch) external view returns (TierStat[3][] memory);
+}

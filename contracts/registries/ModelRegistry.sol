@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {IZkVerifier} from "../interfaces/IZkVerifier.sol";
+import {Tier, TierSet} from "../libraries/Tier.sol";
+
+/// @title ModelRegistry
+/// @notice Permissionless registry of models: anyone registers a model id they own and set its prices.
+contract ModelRegistry is IModelRegistry {
+    using TierSet for uint8;
+
+    mapping(bytes32 modelId => Model) private _models;
+
+    modifier onlyModelOwner(bytes32 modelId) {
+        Model storage model = _models[modelId];
+        if (model.owner == address(0)) revert ModelRegistryUnknownModel(modelId);
+        if (model.owner != msg.sender) revert ModelRegistryNotModelOwner(modelId, msg.sender);
+        if (model.retired) revert ModelRegistryModelRetired(modelId);
+        _;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function registerModel(bytes32 modelId, ModelConfig calldata config) external {
+        if (modelId == bytes32(0)) revert ModelRegistryZeroModelId();
+        if (_models[modelId].owner != address(0)) revert ModelRegistryModelExists(modelId);
+        if (config.acceptedTiers == 0 || config.acceptedTiers & ~TierSet.ALL != 0) {
+            revert ModelRegistryInvalidTiers(config.acceptedTiers);
+        }
+        if (config.inputSize == 0 || config.outputSize == 0) {
+            revert ModelRegistryInvalidShape(config.inputSize, config.outputSize);
+        }
+        if (config.acceptedTiers.contains(Tier.ZK)) _checkVerifier(config.verifier, config.verifyingKeyHash);
+
+        _models[modelId] = Model({
+            owner: msg.sender,
+            acceptedTiers: config.acceptedTiers,
+            retired: false,
+            inputSize: config.inputSize,
+            outputSize: config.outputSize,
+            fracBits: config.fracBits,
+            verifier: config.verifier,
+            verifyingKeyHash: config.verifyingKeyHash,
+            weightsCommitment: config.weightsCommitment,
+            prices: config.prices
+        });
+        emit ModelRegistered(
+            modelId,
+            msg.sender,
+            config.verifier,
+            config.verifyingKeyHash,
+            config.weightsCommitment,
+            config.acceptedTiers,
+            config.prices
+        );
+    }
+
+    /// @inheritdoc IModelRegistry
+    function setPrice(bytes32 modelId, Tier tier, uint128 newPrice) external onlyModelOwner(modelId) {
+        uint128[3] storage prices = _models[modelId].prices;
+        uint128 oldPrice = prices[uint8(tier)];
+        prices[uint8(tier)] = newPrice;
+        emit ModelPriceUpdated(modelId, tier, oldPrice, newPrice);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function retireModel(bytes32 modelId) external onlyModelOwner(modelId) {
+        _models[modelId].retired = true;
+        emit ModelRetired(modelId);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getModel(bytes32 modelId) external view returns (Model memory) {
+        Model memory model = _models[modelId];
+        if (model.owner == address(0)) revert ModelRegistryUnknownModel(modelId);
+        return model;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function terms(bytes32 modelId, Tier tier) external view returns (bool accepted, uint256 price, address verifier) {
+        Model storage model = _models[modelId];
+        accepted = model.owner != address(0) && !model.retired && model.acceptedTiers.contains(tier);
+        price = model.prices[uint8(tier)];
+        verifier = model.verifier;
+    }
+
+    /// @dev A ZK model's verifier must be code that answers the registered verifying-key hash, so a model id
+    /// always names one circuit.
+    function _checkVerifier(address verifier, bytes32 expected) private view {
+        if (verifier.code.length == 0) revert ModelRegistryVerifierHasNoCode(verifier);
+        bytes32 actual = IZkVerifier(verifier).verifyingKeyHash();
+        if (actual != expected) revert ModelRegistryVerifierMismatch(verifier, expected, actual);
+    }
+}
