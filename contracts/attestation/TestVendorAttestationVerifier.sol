@@ -14,8 +14,9 @@ import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
 /// Attestation bytes: abi.encodePacked(bytes32 measurement, bytes32 reportData, bool debug, bytes signature[65]).
 contract TestVendorAttestationVerifier is IAttestationVerifier, EIP712 {
     /// @notice The EIP-712 type the vendor key signs.
-    bytes32 public constant ATTESTATION_TYPEHASH =
-        keccak256("Attestation(bytes32 measurement,bytes32 reportData,bool debug)");
+    bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
+        "Attestation(bytes32 measurement,bytes32 reportData,bool debug)"
+    );
 
     uint256 private constant _ATTESTATION_LENGTH = 32 + 32 + 1 + 65;
 

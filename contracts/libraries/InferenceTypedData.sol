@@ -8,10 +8,9 @@ import {IInferenceSettlement} from "../interfaces/IInferenceSettlement.sol";
 /// `sdk/settlement/typedData.ts`.
 library InferenceTypedData {
     /// @notice What a client signs: "I ask for this inference and will pay `price` for it to `provider`".
-    bytes32 internal constant ORDER_TYPEHASH =
-        keccak256(
-            "Order(bytes32 requestId,bytes32 modelId,address client,address provider,uint8 tier,bytes32 inputHash,uint256 price,uint64 deadline)"
-        );
+    bytes32 internal constant ORDER_TYPEHASH = keccak256(
+        "Order(bytes32 requestId,bytes32 modelId,address client,address provider,uint8 tier,bytes32 inputHash,uint256 price,uint64 deadline)"
+    );
 
     /// @notice What an enclave or a staked signer signs: "this order's output is `outputHash`".
     bytes32 internal constant RESULT_TYPEHASH = keccak256("InferenceResult(bytes32 orderHash,bytes32 outputHash)");

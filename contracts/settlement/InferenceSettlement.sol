@@ -126,7 +126,13 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
             return abi.encodeWithSelector(SettlementInsufficientDeposit.selector, item.client, balance, item.price);
         }
         bytes32 orderHash = InferenceTypedData.hashOrder(item);
-        if (!SignatureChecker.isValidSignatureNowCalldata(item.client, _hashTypedDataV4(orderHash), item.clientSignature)) {
+        if (
+            !SignatureChecker.isValidSignatureNowCalldata(
+                item.client,
+                _hashTypedDataV4(orderHash),
+                item.clientSignature
+            )
+        ) {
             return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, requestId, item.client);
         }
         if (item.tier == Tier.ZK) return _checkZkProof(item, verifier);

@@ -15,26 +15,25 @@ import {IERC3009} from "../interfaces/IERC3009.sol";
 /// signatures, ERC-1271 authorizers accepted), sharing the EIP-712 domain of the permit.
 contract TestToken is ERC20, ERC20Permit, Ownable, IERC3009 {
     /// @notice EIP-3009 type of `transferWithAuthorization`.
-    bytes32 public constant TRANSFER_WITH_AUTHORIZATION_TYPEHASH =
-        keccak256(
-            "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"
-        );
+    bytes32 public constant TRANSFER_WITH_AUTHORIZATION_TYPEHASH = keccak256(
+        "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"
+    );
     /// @notice EIP-3009 type of `receiveWithAuthorization`.
-    bytes32 public constant RECEIVE_WITH_AUTHORIZATION_TYPEHASH =
-        keccak256(
-            "ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"
-        );
+    bytes32 public constant RECEIVE_WITH_AUTHORIZATION_TYPEHASH = keccak256(
+        "ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"
+    );
     /// @notice EIP-3009 type of `cancelAuthorization`.
-    bytes32 public constant CANCEL_AUTHORIZATION_TYPEHASH =
-        keccak256("CancelAuthorization(address authorizer,bytes32 nonce)");
+    bytes32 public constant CANCEL_AUTHORIZATION_TYPEHASH = keccak256(
+        "CancelAuthorization(address authorizer,bytes32 nonce)"
+    );
 
     mapping(address authorizer => mapping(bytes32 nonce => bool)) private _authorizationStates;
 
-    constructor(string memory name_, string memory symbol_, address owner_)
-        ERC20(name_, symbol_)
-        ERC20Permit(name_)
-        Ownable(owner_)
-    {}
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        address owner_
+    ) ERC20(name_, symbol_) ERC20Permit(name_) Ownable(owner_) {}
 
     /// @notice Six decimals, like USDC.
     function decimals() public pure override returns (uint8) {
@@ -61,7 +60,16 @@ contract TestToken is ERC20, ERC20Permit, Ownable, IERC3009 {
         bytes32 nonce,
         bytes calldata signature
     ) external {
-        _useAuthorization(TRANSFER_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce, signature);
+        _useAuthorization(
+            TRANSFER_WITH_AUTHORIZATION_TYPEHASH,
+            from,
+            to,
+            value,
+            validAfter,
+            validBefore,
+            nonce,
+            signature
+        );
         _transfer(from, to, value);
     }
 
@@ -76,7 +84,16 @@ contract TestToken is ERC20, ERC20Permit, Ownable, IERC3009 {
         bytes calldata signature
     ) external {
         if (msg.sender != to) revert ERC3009CallerNotPayee(msg.sender, to);
-        _useAuthorization(RECEIVE_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce, signature);
+        _useAuthorization(
+            RECEIVE_WITH_AUTHORIZATION_TYPEHASH,
+            from,
+            to,
+            value,
+            validAfter,
+            validBefore,
+            nonce,
+            signature
+        );
         _transfer(from, to, value);
     }
 

@@ -67,7 +67,10 @@ contract InferenceSettlementFuzzTest is TestBase {
         settlement.depositFor(client, amount);
     }
 
-    function _signedItem(uint256 requestId, uint256 price) private view returns (IInferenceSettlement.Item memory item) {
+    function _signedItem(
+        uint256 requestId,
+        uint256 price
+    ) private view returns (IInferenceSettlement.Item memory item) {
         item = IInferenceSettlement.Item({
             requestId: bytes32(requestId),
             modelId: MODEL_ID,
@@ -90,7 +93,9 @@ contract InferenceSettlementFuzzTest is TestBase {
         return abi.encodePacked(r, s, v);
     }
 
-    function _one(IInferenceSettlement.Item memory item) private pure returns (IInferenceSettlement.Item[] memory items) {
+    function _one(
+        IInferenceSettlement.Item memory item
+    ) private pure returns (IInferenceSettlement.Item[] memory items) {
         items = new IInferenceSettlement.Item[](1);
         items[0] = item;
     }
