@@ -1,0 +1,156 @@
+/**
+ * The ZK pipeline, one command (`npm run circuits:build [-- --force] [instance ...]`): for every instance in
+ * circuits/circuits.json, write its main component, compile it with circom2 (WASM), run (or reuse) a local
+ * powers-of-tau ceremony, a per-circuit Groth16 phase 2, and write the verifying key and the Solidity verifier.
+ * An instance whose inputs did not change is not rebuilt.
+ *
+ * The setup is single-party: whoever runs it could forge proofs. It is for development only; see circuits/README.md
+ * for a multi-party ceremony.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { SingleBar } from "cli-progress";
+import * as snarkjs from "snarkjs";
+
+import {
+  CIRCUITS_DIR,
+  REPO_ROOT,
+  circuitArtifacts,
+  loadCircuitInstances,
+  type CircuitInstance,
+} from "../../sdk/zk/circuits.js";
+import { releaseProverThreads } from "../../sdk/zk/prove.js";
+import { exportVerificationKey, renderSolidityVerifier, snarkjsVersion } from "../../sdk/zk/solidityVerifier.js";
+import { inputsHash, mainSource } from "./sources.js";
+
+const PTAU_DIR = path.join(CIRCUITS_DIR, "ptau");
+const CIRCOM2 = path.join(REPO_ROOT, "node_modules", ".bin", "circom2");
+
+/** A snarkjs logger that shows its latest line on the progress bar and keeps every line for the transcript. */
+function barLogger(bar: SingleBar, transcript: string[]): snarkjs.Logger {
+  const show = (message: string) => {
+    transcript.push(message);
+    bar.update({ detail: message.length > 60 ? `${message.slice(0, 57)}...` : message });
+  };
+  return { debug: show, info: show, warn: show, error: show };
+}
+
+/** Runs (or reuses) the local powers-of-tau ceremony of 2^power and returns the prepared file. */
+async function powersOfTau(power: number, bar: SingleBar, transcript: string[]): Promise<string> {
+  mkdirSync(PTAU_DIR, { recursive: true });
+  const final = path.join(PTAU_DIR, `pot${power}_final.ptau`);
+  if (existsSync(final)) return final;
+  const logger = barLogger(bar, transcript);
+  const [initial, contributed] = [0, 1].map((i) => path.join(PTAU_DIR, `pot${power}_000${i}.ptau`));
+  const curve = await snarkjs.curves.getCurveFromName("bn128");
+  await snarkjs.powersOfTau.newAccumulator(curve, power, initial, logger);
+  await snarkjs.powersOfTau.contribute(initial, contributed, "tierproof local contribution", randomBytes(32).toString("hex"), logger);
+  await snarkjs.powersOfTau.preparePhase2(contributed, final, logger);
+  if (!(await snarkjs.powersOfTau.verify(final, logger))) throw new Error(`powers of tau ${final} does not verify`);
+  writeFileSync(path.join(PTAU_DIR, `pot${power}_transcript.txt`), `${transcript.join("\n")}\n`);
+  rmSync(initial);
+  rmSync(contributed);
+  return final;
+}
+
+function compile(instance: CircuitInstance): void {
+  const artifacts = circuitArtifacts(instance.name);
+  mkdirSync(artifacts.buildDir, { recursive: true });
+  // circom2 runs under WASI with the working directory as its whole file system: pass paths relative to the root.
+  const relative = (file: string) => path.relative(REPO_ROOT, file);
+  const result = spawnSync(
+    CIRCOM2,
+    [relative(artifacts.main), "--r1cs", "--wasm", "-l", "node_modules", "-o", relative(artifacts.buildDir)],
+    { cwd: REPO_ROOT, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`circom2 failed for ${instance.name}:\n${result.stdout}\n${result.stderr}`);
+  const jsDir = path.join(artifacts.buildDir, `${instance.name}_js`);
+  renameSync(path.join(jsDir, `${instance.name}.wasm`), artifacts.wasm);
+  rmSync(jsDir, { recursive: true });
+}
+
+async function build(instance: CircuitInstance, force: boolean): Promise<void> {
+  const artifacts = circuitArtifacts(instance.name);
+  const hash = inputsHash(instance);
+  const previous = existsSync(artifacts.buildInfo) ? JSON.parse(readFileSync(artifacts.buildInfo, "utf8")) : undefined;
+  const complete = [artifacts.r1cs, artifacts.wasm, artifacts.zkey, artifacts.verificationKey].every(existsSync);
+  if (!force && complete && previous?.inputsHash === hash) {
+    console.log(`${instance.name}: unchanged (inputs ${hash.slice(0, 12)}), not rebuilt`);
+    return;
+  }
+
+  const steps = ["compile", "powers of tau", "phase 2 setup", "phase 2 contribution", "verify key", "export"];
+  const bar = new SingleBar({
+    format: `${instance.name} [{bar}] {value}/{total} {step} {detail}`,
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
+  });
+  const transcript: string[] = [];
+  const logger = barLogger(bar, transcript);
+  const step = (i: number) => bar.update(i, { step: steps[i], detail: "" });
+  bar.start(steps.length, 0, { step: steps[0], detail: "" });
+  try {
+    mkdirSync(path.dirname(artifacts.main), { recursive: true });
+    writeFileSync(artifacts.main, mainSource(instance));
+    compile(instance);
+
+    step(1);
+    const info = await snarkjs.r1cs.info(artifacts.r1cs);
+    // Groth16 needs a domain of at least constraints + public inputs + 1.
+    const power = Math.max(8, Math.ceil(Math.log2(info.nConstraints + info.nPubInputs + info.nOutputs + 1)));
+    const ptau = await powersOfTau(power, bar, []);
+
+    step(2);
+    const initialZkey = `${artifacts.zkey}.0000`;
+    await snarkjs.zKey.newZKey(artifacts.r1cs, ptau, initialZkey, logger);
+    step(3);
+    await snarkjs.zKey.contribute(initialZkey, artifacts.zkey, "tierproof local phase 2", randomBytes(32).toString("hex"), logger);
+    rmSync(initialZkey);
+    step(4);
+    if (!(await snarkjs.zKey.verifyFromR1cs(artifacts.r1cs, ptau, artifacts.zkey, logger))) {
+      throw new Error(`${instance.name}: the zkey does not match the circuit and the powers of tau`);
+    }
+
+    step(5);
+    writeFileSync(artifacts.verificationKey, `${JSON.stringify(await exportVerificationKey(artifacts.zkey), null, 2)}\n`);
+    mkdirSync(path.dirname(artifacts.solidityVerifier), { recursive: true });
+    writeFileSync(artifacts.solidityVerifier, await renderSolidityVerifier(instance.name));
+    writeFileSync(path.join(artifacts.buildDir, "transcript.txt"), `${transcript.join("\n")}\n`);
+    writeFileSync(
+      artifacts.buildInfo,
+      `${JSON.stringify(
+        {
+          inputsHash: hash,
+          constraints: info.nConstraints,
+          publicSignals: info.nOutputs + info.nPubInputs,
+          ptau: path.relative(CIRCUITS_DIR, ptau),
+          snarkjs: snarkjsVersion(),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    bar.update(steps.length, { step: "done", detail: "" });
+  } finally {
+    bar.stop();
+  }
+  console.log(`${instance.name}: built, ${JSON.parse(readFileSync(artifacts.buildInfo, "utf8")).constraints} constraints`);
+}
+
+const args = process.argv.slice(2);
+const force = args.includes("--force");
+const wanted = args.filter((arg) => !arg.startsWith("--"));
+const instances = loadCircuitInstances().filter((i) => wanted.length === 0 || wanted.includes(i.name));
+if (wanted.length > 0 && instances.length !== wanted.length) {
+  throw new Error(`unknown circuit instance(s): ${wanted.filter((w) => !instances.some((i) => i.name === w)).join(", ")}`);
+}
+console.warn(
+  "NOTE: this is a single-party trusted setup, for development only: whoever ran it could forge proofs.\n" +
+    "      For a deployment that holds value, run a multi-party ceremony (circuits/README.md).",
+);
+for (const instance of instances) await build(instance, force);
+await releaseProverThreads();

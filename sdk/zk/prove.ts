@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+
+import { AbiCoder } from "ethers";
+import * as snarkjs from "snarkjs";
+
+import { circuitArtifacts } from "./circuits.js";
+import { SNARK_SCALAR_FIELD, toField } from "./field.js";
+
+/** A Groth16 proof in the layout of the Solidity verifier (G2 coordinates already swapped). */
+export interface Groth16Proof {
+  a: [bigint, bigint];
+  b: [[bigint, bigint], [bigint, bigint]];
+  c: [bigint, bigint];
+}
+
+/** The public signals of an inference circuit, in the order [inputHash, outputHash, requestId]. */
+export interface InferencePublicSignals {
+  inputHash: bigint;
+  outputHash: bigint;
+  requestId: bigint;
+}
+
+/** A proven inference. `raw` is snarkjs's own form, for `verifyInferenceProof`. */
+export interface InferenceProof {
+  proof: Groth16Proof;
+  publicSignals: InferencePublicSignals;
+  raw: { proof: snarkjs.SnarkjsProof; publicSignals: string[] };
+}
+
+/**
+ * Proves that circuit `circuitName` (a model with input signal `x`) maps `input` to the output it commits to, bound
+ * to `requestId`, with the committed witness generator and proving key.
+ */
+export async function proveInference(
+  circuitName: string,
+  input: readonly bigint[],
+  requestId: bigint,
+): Promise<InferenceProof> {
+  if (requestId < 0n || requestId >= SNARK_SCALAR_FIELD) {
+    throw new RangeError(`request id ${requestId} must be below the SNARK scalar field`);
+  }
+  const { wasm, zkey } = circuitArtifacts(circuitName);
+  const witnessInput = { x: input.map((v) => toField(v).toString()), requestId: requestId.toString() };
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(witnessInput, wasm, zkey);
+  if (publicSignals.length !== 3) {
+    throw new Error(`circuit ${circuitName} has ${publicSignals.length} public signals, expected 3`);
+  }
+  const [inputHash, outputHash, boundRequestId] = publicSignals.map(BigInt);
+  return {
+    proof: toSolidityLayout(proof),
+    publicSignals: { inputHash, outputHash, requestId: boundRequestId },
+    raw: { proof, publicSignals },
+  };
+}
+
+/** Checks a proof with snarkjs against the committed verification key of `circuitName`. */
+export async function verifyInferenceProof(
+  circuitName: string,
+  raw: { proof: snarkjs.SnarkjsProof; publicSignals: readonly string[] },
+): Promise<boolean> {
+  const vk = JSON.parse(readFileSync(circuitArtifacts(circuitName).verificationKey, "utf8"));
+  return snarkjs.groth16.verify(vk, raw.publicSignals, raw.proof);
+}
+
+/** The `proof` bytes of a ZK settlement item: abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c). */
+export function encodeZkProof(proof: Groth16Proof): string {
+  return AbiCoder.defaultAbiCoder().encode(["uint256[2]", "uint256[2][2]", "uint256[2]"], [proof.a, proof.b, proof.c]);
+}
+
+/** snarkjs's proof object in the verifier's layout: G2 points as (x1, x0), (y1, y0), as `exportSolidityCallData` does. */
+export function toSolidityLayout(proof: snarkjs.SnarkjsProof): Groth16Proof {
+  const n = (value: string) => BigInt(value);
+  return {
+    a: [n(proof.pi_a[0]), n(proof.pi_a[1])],
+    b: [
+      [n(proof.pi_b[0][1]), n(proof.pi_b[0][0])],
+      [n(proof.pi_b[1][1]), n(proof.pi_b[1][0])],
+    ],
+    c: [n(proof.pi_c[0]), n(proof.pi_c[1])],
+  };
+}
+
+/**
+ * Stops snarkjs's worker threads (its cached bn128 curve), so a script can exit. Proving again afterwards starts
+ * them anew.
+ */
+export async function releaseProverThreads(): Promise<void> {
+  const holder = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+  const cached = holder.curve_bn128;
+  if (cached != null) {
+    await cached.terminate();
+    holder.curve_bn128 = null;
+  }
+}
