@@ -17,6 +17,13 @@ export default defineConfig({
     },
   },
   test: {
+    mocha: {
+      timeout: 120_000,
+      // snarkjs keeps worker threads alive after proving; stop them so the test process can exit.
+      rootHooks: {
+        afterAll: async () => (await import("./sdk/zk/prove.js")).releaseProverThreads(),
+      },
+    },
     solidity: {
       // A fixed seed keeps fuzz runs reproducible in CI; raise `runs` locally for a deeper search.
       fuzz: { runs: 256, seed: "0x7469657270726f6f66" },

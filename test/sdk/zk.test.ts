@@ -1,0 +1,95 @@
+import { expect } from "chai";
+
+import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
+import { circuitArtifacts } from "../../sdk/zk/circuits.js";
+import { SNARK_SCALAR_FIELD, fromField, toField } from "../../sdk/zk/field.js";
+import { hashVector } from "../../sdk/zk/poseidon.js";
+import { calculateWitness, satisfies, withSignal, witnessValues } from "../helpers/witness.js";
+
+const CIRCUIT = "Linear_4";
+const model = loadLinearModel(CIRCUIT);
+const artifacts = circuitArtifacts(CIRCUIT);
+
+/** A small seeded generator (mulberry32), so every run checks the same inputs. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomInput(next: () => number): bigint[] {
+  // Mix small values, large ones up to 2^40 and the sign extremes around zero.
+  return model.weights.map(() => {
+    const magnitude = next() < 0.5 ? 1 << 12 : 2 ** 40;
+    return BigInt(Math.floor((next() * 2 - 1) * magnitude));
+  });
+}
+
+async function witnessOf(x: readonly bigint[], requestId: bigint) {
+  return calculateWitness(artifacts.wasm, { x: x.map((v) => toField(v).toString()), requestId: requestId.toString() });
+}
+
+describe("Linear_4 circuit", function () {
+  it("is bit-exact with the TypeScript reference inference on 100 seeded random inputs", async function () {
+    const next = random(20261124);
+    for (let i = 0; i < 100; i++) {
+      const x = randomInput(next);
+      const values = await witnessValues(await witnessOf(x, BigInt(i)));
+      // Signals: [1, inputHash, outputHash, requestId, x0..x3, ...]
+      expect(values[1]).to.equal(hashVector(x), `inputHash of ${x}`);
+      expect(values[2]).to.equal(hashVector([inferLinear(model, x)]), `outputHash of ${x}`);
+      expect(values[3]).to.equal(BigInt(i));
+      expect(values.slice(4, 8).map(fromField)).to.deep.equal(x);
+    }
+  });
+
+  it("accepts the honest witness", async function () {
+    expect(await satisfies(artifacts.r1cs, await witnessOf([1n, -2n, 3n, -4n], 7n))).to.equal(true);
+  });
+
+  describe("rejects a dishonest witness that claims", function () {
+    const x = [256n, -512n, 1024n, 77n];
+    const cases: [string, number, (values: bigint[]) => bigint][] = [
+      ["another output hash", 2, () => hashVector([inferLinear(model, x) + 1n])],
+      ["another input hash for the same input", 1, () => hashVector([257n, -512n, 1024n, 77n])],
+      ["another request id for the same proof statement", 3, (values) => values[3] + 1n],
+      ["another input under the same input hash", 4, (values) => values[4] + 1n],
+    ];
+    for (const [claim, index, forged] of cases) {
+      it(claim, async function () {
+        const honest = await witnessOf(x, 7n);
+        const values = await witnessValues(honest);
+        const dishonest = withSignal(honest, index, forged(values) % SNARK_SCALAR_FIELD);
+        expect((await witnessValues(dishonest))[index]).to.not.equal(values[index]);
+        expect(await satisfies(artifacts.r1cs, dishonest)).to.equal(false);
+      });
+    }
+  });
+});
+
+describe("sdk/models/linear", function () {
+  it("computes W·x + B exactly and checks the input", function () {
+    expect(inferLinear(model, [0n, 0n, 0n, 0n])).to.equal(model.bias);
+    expect(inferLinear(model, [1n, 0n, 0n, 0n])).to.equal(model.bias + model.weights[0]);
+    expect(() => inferLinear(model, [1n, 2n, 3n])).to.throw(/takes 4 inputs, got 3/);
+    expect(() => inferLinear(model, [1n << 64n, 0n, 0n, 0n])).to.throw(RangeError, /out of range/);
+  });
+
+  it("refuses circuit instances that are not linear models", function () {
+    expect(() => loadLinearModel("Nope_1")).to.throw(/no circuit instance "Nope_1"/);
+  });
+});
+
+describe("sdk/zk/field", function () {
+  it("maps signed integers to field elements and back", function () {
+    for (const v of [0n, 1n, -1n, 123456789n, -(1n << 200n)]) expect(fromField(toField(v))).to.equal(v);
+    expect(toField(-1n)).to.equal(SNARK_SCALAR_FIELD - 1n);
+    expect(() => toField(SNARK_SCALAR_FIELD)).to.throw(RangeError);
+    expect(() => fromField(SNARK_SCALAR_FIELD)).to.throw(RangeError);
+  });
+});
