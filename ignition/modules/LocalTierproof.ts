@@ -1,0 +1,43 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+import { TEST_VENDOR_ADDRESS } from "../../sdk/tee/testVendor.js";
+
+const DAY = 24n * 60n * 60n;
+
+/**
+ * The whole tierproof system for a local or test network: a test token (EIP-2612 + EIP-3009), the three registries,
+ * the test-vendor attestation adapter (allowed in the TeeRegistry), the settlement contract, and the generated
+ * Groth16 verifier of the `Linear_4` circuit. Account 0 is the admin and governor.
+ *
+ * Never use this module on a public network: the test-vendor adapter accepts attestations signed by a public key.
+ */
+export default buildModule("LocalTierproof", (m) => {
+  const admin = m.getAccount(0);
+
+  const token = m.contract("TestToken", ["Test USD", "tUSD", admin]);
+  const modelRegistry = m.contract("ModelRegistry");
+  const signerRegistry = m.contract("SignerRegistry", [
+    token,
+    m.getParameter("minStake", 100_000_000n), // 100 tUSD
+    m.getParameter("unbondingDelay", 7n * DAY),
+    admin,
+  ]);
+  const teeRegistry = m.contract("TeeRegistry", [admin, m.getParameter("maxAttestationAge", 30n * DAY)]);
+  const testVendorVerifier = m.contract("TestVendorAttestationVerifier", [
+    m.getParameter("attestationVendor", TEST_VENDOR_ADDRESS),
+  ]);
+  m.call(teeRegistry, "setAttestationVerifier", [testVendorVerifier, true]);
+
+  const settlement = m.contract("InferenceSettlement", [
+    token,
+    modelRegistry,
+    signerRegistry,
+    teeRegistry,
+    m.getParameter("epochLength", DAY),
+    m.getParameter("withdrawalDelay", DAY),
+  ]);
+
+  const linear4Verifier = m.contract("Linear_4Verifier");
+
+  return { token, modelRegistry, signerRegistry, teeRegistry, testVendorVerifier, settlement, linear4Verifier };
+});

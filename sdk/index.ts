@@ -1,0 +1,39 @@
+/** tierproof SDK: the public API. Scripts, the demo and tests import from the modules re-exported here. */
+export { ALL_TIERS, Mode, Tier, parseTier, tierMask } from "./tiers.js";
+export { SNARK_SCALAR_FIELD, toBytes32, type Hex, type Order, type SettlementItem } from "./settlement/item.js";
+export { buildOrder, commitVector, type OrderRequest } from "./settlement/order.js";
+export {
+  ORDER_TYPES,
+  RESULT_TYPES,
+  hashOrderStruct,
+  orderDigest,
+  readDomain,
+  resultDigest,
+  signOrder,
+  signResult,
+} from "./settlement/typedData.js";
+export { RequestIdAllocator } from "./settlement/requestIds.js";
+export { fulfilOrder, type FulfilledRequest, type Inference } from "./settlement/fulfil.js";
+export {
+  EnclaveProver,
+  SignerProver,
+  ZkProver,
+  type InferenceOutcome,
+  type ResultProver,
+} from "./settlement/provers.js";
+export {
+  describeError,
+  measureTierGas,
+  submitBatch,
+  type BatchResult,
+  type ItemOutcome,
+  type TierGas,
+} from "./settlement/submit.js";
+export { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "./tee/enclave.js";
+export {
+  TEST_VENDOR_ADDRESS,
+  signTestAttestation,
+  testVendor,
+  testVendorDomain,
+  type TestAttestation,
+} from "./tee/testVendor.js";

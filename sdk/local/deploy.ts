@@ -1,0 +1,65 @@
+import type { Signer } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import LocalTierproof from "../../ignition/modules/LocalTierproof.js";
+import {
+  InferenceSettlement__factory,
+  IZkVerifier__factory,
+  ModelRegistry__factory,
+  SignerRegistry__factory,
+  TeeRegistry__factory,
+  TestToken__factory,
+  TestVendorAttestationVerifier__factory,
+  type IZkVerifier,
+  type InferenceSettlement,
+  type ModelRegistry,
+  type SignerRegistry,
+  type TeeRegistry,
+  type TestToken,
+  type TestVendorAttestationVerifier,
+} from "../../typechain-types/index.js";
+
+/** The deployed local system, as typed contracts connected to the admin (account 0). */
+export interface LocalSystem {
+  admin: Signer;
+  chainId: bigint;
+  token: TestToken;
+  modelRegistry: ModelRegistry;
+  signerRegistry: SignerRegistry;
+  teeRegistry: TeeRegistry;
+  testVendorVerifier: TestVendorAttestationVerifier;
+  settlement: InferenceSettlement;
+  linear4Verifier: IZkVerifier;
+}
+
+/**
+ * Deploys the `LocalTierproof` module through Ignition. On the in-process network every call is a fresh deployment;
+ * on a node (e.g. `hardhat node` on 127.0.0.1) each call gets its own deployment id, so a rerun after a node restart
+ * never trusts a stale journal.
+ */
+export async function deployLocalSystem(
+  connection: NetworkConnection,
+  options: { displayUi?: boolean; deploymentId?: string } = {},
+): Promise<LocalSystem> {
+  const deploymentId =
+    options.deploymentId ??
+    (connection.networkConfig.type === "http" ? `local-${new Date().toISOString().replace(/[:.]/g, "-")}` : undefined);
+  const deployed = await connection.ignition.deploy(LocalTierproof, {
+    displayUi: options.displayUi ?? false,
+    deploymentId,
+  });
+  const [admin] = await connection.ethers.getSigners();
+  const at = async (contract: { getAddress(): Promise<string> }) => contract.getAddress();
+  const { chainId } = await connection.ethers.provider.getNetwork();
+  return {
+    admin,
+    chainId,
+    token: TestToken__factory.connect(await at(deployed.token), admin),
+    modelRegistry: ModelRegistry__factory.connect(await at(deployed.modelRegistry), admin),
+    signerRegistry: SignerRegistry__factory.connect(await at(deployed.signerRegistry), admin),
+    teeRegistry: TeeRegistry__factory.connect(await at(deployed.teeRegistry), admin),
+    testVendorVerifier: TestVendorAttestationVerifier__factory.connect(await at(deployed.testVendorVerifier), admin),
+    settlement: InferenceSettlement__factory.connect(await at(deployed.settlement), admin),
+    linear4Verifier: IZkVerifier__factory.connect(await at(deployed.linear4Verifier), admin),
+  };
+}

@@ -1,0 +1,60 @@
+import type { BaseWallet, Signer } from "ethers";
+
+import type { InferenceSettlement, TeeRegistry, SignerRegistry, TestToken } from "../../typechain-types/index.js";
+import type { Hex } from "../settlement/item.js";
+import type { SimulatedEnclave } from "../tee/enclave.js";
+
+/** Mints test tokens to `client` (the token owner signs) and deposits them into its settlement escrow. */
+export async function fundClient(
+  token: TestToken,
+  settlement: InferenceSettlement,
+  client: Signer,
+  amount: bigint,
+): Promise<void> {
+  const clientAddress = await client.getAddress();
+  await (await token.mint(clientAddress, amount)).wait();
+  await (await token.connect(client).approve(await settlement.getAddress(), amount)).wait();
+  await (await settlement.connect(client).depositFor(clientAddress, amount)).wait();
+}
+
+/** Stakes `stake` test tokens for `provider` (minted by the token owner) and registers `signerKey` as its signer. */
+export async function onboardSigner(
+  token: TestToken,
+  signerRegistry: SignerRegistry,
+  provider: Signer,
+  signerKey: BaseWallet,
+  stake: bigint,
+): Promise<void> {
+  const providerAddress = await provider.getAddress();
+  await (await token.mint(providerAddress, stake)).wait();
+  await (await token.connect(provider).approve(await signerRegistry.getAddress(), stake)).wait();
+  await (await signerRegistry.connect(provider).stake(stake)).wait();
+  await (await signerRegistry.connect(provider).registerSigner(signerKey.address)).wait();
+}
+
+/**
+ * Registers a simulated enclave for `modelId`, operated by `operator`: the enclave attests through the test-vendor
+ * adapter at `attestationVerifier`, binding its key to this chain, the registry and the latest block hash.
+ */
+export async function onboardEnclave(
+  teeRegistry: TeeRegistry,
+  operator: Signer,
+  enclave: SimulatedEnclave,
+  attestationVerifier: string,
+  modelId: Hex,
+): Promise<void> {
+  const provider = operator.provider;
+  if (provider === null) throw new Error("the enclave operator must be connected to a provider");
+  const block = await provider.getBlock("latest");
+  if (block?.hash == null) throw new Error("could not read the latest block to bind the attestation to");
+  const { chainId } = await provider.getNetwork();
+  const attestation = await enclave.attest(attestationVerifier, {
+    chainId,
+    registry: await teeRegistry.getAddress(),
+    bindingBlockHash: block.hash as Hex,
+  });
+  const tx = await teeRegistry
+    .connect(operator)
+    .registerEnclave(modelId, enclave.address, attestationVerifier, attestation, block.number);
+  await tx.wait();
+}

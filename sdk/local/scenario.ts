@@ -1,0 +1,151 @@
+import { Wallet, id, type Signer, type TypedDataDomain } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { inferLinear, loadLinearModel, type LinearModel } from "../models/linear.js";
+import type { Hex } from "../settlement/item.js";
+import { buildOrder } from "../settlement/order.js";
+import { fulfilOrder, type FulfilledRequest, type Inference } from "../settlement/fulfil.js";
+import { EnclaveProver, SignerProver, ZkProver, type ResultProver } from "../settlement/provers.js";
+import { RequestIdAllocator } from "../settlement/requestIds.js";
+import { readDomain, signOrder } from "../settlement/typedData.js";
+import { SimulatedEnclave } from "../tee/enclave.js";
+import { ALL_TIERS, Tier, tierMask } from "../tiers.js";
+import { hashVector } from "../zk/poseidon.js";
+import { deployLocalSystem, type LocalSystem } from "./deploy.js";
+import { fundClient, onboardEnclave, onboardSigner } from "./onboarding.js";
+
+/** The circuit instance the local scenario serves. */
+export const SCENARIO_CIRCUIT = "Linear_4";
+/** Prices per tier in test-token units (6 decimals): stronger guarantees cost more. */
+export const SCENARIO_PRICES: Record<Tier, bigint> = { [Tier.ZK]: 3_000n, [Tier.TEE]: 2_000n, [Tier.SIGNED]: 1_000n };
+/** The simulated enclave image the TeeRegistry allows for the model. */
+export const SCENARIO_MEASUREMENT: Hex = id("tierproof/enclave-image/linear-4/v1") as Hex;
+
+/** The model id under which a circuit instance is registered. */
+export function modelIdOf(circuitName: string): Hex {
+  return id(`tierproof/model/${circuitName}`) as Hex;
+}
+
+/** A local deployment with one model, one provider serving it in all three tiers, and funded clients. */
+export interface Scenario {
+  connection: NetworkConnection;
+  system: LocalSystem;
+  domain: TypedDataDomain;
+  modelId: Hex;
+  model: LinearModel;
+  infer: Inference;
+  provider: Signer;
+  signerKey: Wallet;
+  enclave: SimulatedEnclave;
+  clients: Signer[];
+  provers: Record<Tier, ResultProver>;
+  requestIds: Map<string, RequestIdAllocator>;
+}
+
+/**
+ * Deploys the local system and brings everyone on board: registers the `Linear_4` model for all tiers, stakes and
+ * registers the provider's signer key (account 1), registers its simulated enclave, and funds `clientCount` clients
+ * (accounts 2..) with `deposit` each.
+ */
+export async function setUpScenario(
+  connection: NetworkConnection,
+  options: { clientCount?: number; deposit?: bigint } = {},
+): Promise<Scenario> {
+  const clientCount = options.clientCount ?? 3;
+  const deposit = options.deposit ?? 1_000_000_000n;
+  const system = await deployLocalSystem(connection);
+  const signers = await connection.ethers.getSigners();
+  if (signers.length < 2 + clientCount) throw new Error(`need ${2 + clientCount} accounts, the network has ${signers.length}`);
+  const [admin, provider] = signers;
+  const clients = signers.slice(2, 2 + clientCount);
+
+  const model = loadLinearModel(SCENARIO_CIRCUIT);
+  const modelId = modelIdOf(SCENARIO_CIRCUIT);
+  const verifier = await system.linear4Verifier.getAddress();
+  await (
+    await system.modelRegistry.connect(admin).registerModel(modelId, {
+      verifier,
+      verifyingKeyHash: await system.linear4Verifier.verifyingKeyHash(),
+      weightsCommitment: `0x${hashVector([...model.weights, model.bias]).toString(16).padStart(64, "0")}`,
+      inputSize: model.weights.length,
+      outputSize: 1,
+      fracBits: model.fracBits,
+      acceptedTiers: tierMask(ALL_TIERS),
+      prices: [SCENARIO_PRICES[Tier.ZK], SCENARIO_PRICES[Tier.TEE], SCENARIO_PRICES[Tier.SIGNED]],
+    })
+  ).wait();
+
+  const signerKey = new Wallet(id("tierproof/local/signer-key"));
+  await onboardSigner(system.token, system.signerRegistry, provider, signerKey, await system.signerRegistry.minStake());
+
+  const enclave = new SimulatedEnclave(SCENARIO_MEASUREMENT);
+  await (await system.teeRegistry.connect(admin).allowMeasurement(modelId, SCENARIO_MEASUREMENT)).wait();
+  await onboardEnclave(system.teeRegistry, provider, enclave, await system.testVendorVerifier.getAddress(), modelId);
+
+  for (const client of clients) await fundClient(system.token, system.settlement, client, deposit);
+
+  const domain = await readDomain(system.settlement);
+  return {
+    connection,
+    system,
+    domain,
+    modelId,
+    model,
+    infer: (input) => [inferLinear(model, [...input])],
+    provider,
+    signerKey,
+    enclave,
+    clients,
+    provers: {
+      [Tier.ZK]: new ZkProver(SCENARIO_CIRCUIT),
+      [Tier.TEE]: new EnclaveProver(enclave, domain),
+      [Tier.SIGNED]: new SignerProver(signerKey, domain),
+    },
+    requestIds: new Map(),
+  };
+}
+
+/** One client request in the scenario: who asks, in which tier, on what input. */
+export interface ScenarioRequest {
+  client: Signer;
+  tier: Tier;
+  input: readonly bigint[];
+  /** Defaults to the model's price for the tier. */
+  price?: bigint;
+  /** Defaults to one hour after the latest block. */
+  deadline?: bigint;
+  requestId?: Hex;
+}
+
+/** Runs one request end to end off chain: the client signs the order, the provider infers and proves. */
+export async function requestInference(scenario: Scenario, request: ScenarioRequest): Promise<FulfilledRequest> {
+  const clientAddress = await request.client.getAddress();
+  let ids = scenario.requestIds.get(clientAddress);
+  if (ids === undefined) {
+    ids = new RequestIdAllocator();
+    scenario.requestIds.set(clientAddress, ids);
+  }
+  const latest = await scenario.connection.ethers.provider.getBlock("latest");
+  if (latest === null) throw new Error("could not read the latest block");
+  const order = buildOrder({
+    requestId: request.requestId ?? ids.next(),
+    modelId: scenario.modelId,
+    client: clientAddress,
+    provider: await scenario.provider.getAddress(),
+    tier: request.tier,
+    input: request.input,
+    price: request.price ?? SCENARIO_PRICES[request.tier],
+    deadline: request.deadline ?? BigInt(latest.timestamp) + 3600n,
+  });
+  const clientSignature = await signOrder(request.client, scenario.domain, order);
+  return fulfilOrder(order, clientSignature, request.input, scenario.infer, scenario.provers[request.tier]);
+}
+
+/** A deterministic pseudo-random fixed-point input for the scenario's model (|x| < 2^12, scale 2^fracBits). */
+export function sampleInput(model: LinearModel, seed: number): bigint[] {
+  let state = (seed * 2654435761 + 1) >>> 0;
+  return model.weights.map(() => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return BigInt((state % 8192) - 4096);
+  });
+}
