@@ -10,7 +10,8 @@ import * as Contracts from "./index.js";
 
 declare module "@nomicfoundation/hardhat-ethers/types" {
   interface HardhatEthersHelpers extends HardhatEthersHelpersBase {
-  getContractFactory(name: 'IAttestationVerifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IAttestationVerifier__factory>
+  getContractFactory(name: 'TestVendorAttestationVerifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.TestVendorAttestationVerifier__factory>
+getContractFactory(name: 'IAttestationVerifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IAttestationVerifier__factory>
 getContractFactory(name: 'IERC3009', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IERC3009__factory>
 getContractFactory(name: 'IInferenceSettlement', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IInferenceSettlement__factory>
 getContractFactory(name: 'IModelRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IModelRegistry__factory>
@@ -24,9 +25,9 @@ getContractFactory(name: 'InferenceSettlement', signerOrOptions?: ethers.Signer 
 getContractFactory(name: 'TestToken', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.TestToken__factory>
 getContractFactory(name: 'Linear_4Groth16Verifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Linear_4Groth16Verifier__factory>
 getContractFactory(name: 'Linear_4Verifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Linear_4Verifier__factory>
-getContractFactory(name: 'TestVendorAttestationVerifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.TestVendorAttestationVerifier__factory>
 
-  getContractAt(name: 'IAttestationVerifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IAttestationVerifier>
+  getContractAt(name: 'TestVendorAttestationVerifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.TestVendorAttestationVerifier>
+getContractAt(name: 'IAttestationVerifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IAttestationVerifier>
 getContractAt(name: 'IERC3009', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IERC3009>
 getContractAt(name: 'IInferenceSettlement', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IInferenceSettlement>
 getContractAt(name: 'IModelRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IModelRegistry>
@@ -40,9 +41,9 @@ getContractAt(name: 'InferenceSettlement', address: string | ethers.Addressable,
 getContractAt(name: 'TestToken', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.TestToken>
 getContractAt(name: 'Linear_4Groth16Verifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Linear_4Groth16Verifier>
 getContractAt(name: 'Linear_4Verifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Linear_4Verifier>
-getContractAt(name: 'TestVendorAttestationVerifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.TestVendorAttestationVerifier>
 
-  deployContract(name: 'IAttestationVerifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IAttestationVerifier>
+  deployContract(name: 'TestVendorAttestationVerifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestVendorAttestationVerifier>
+deployContract(name: 'IAttestationVerifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IAttestationVerifier>
 deployContract(name: 'IERC3009', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IERC3009>
 deployContract(name: 'IInferenceSettlement', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IInferenceSettlement>
 deployContract(name: 'IModelRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IModelRegistry>
@@ -56,9 +57,9 @@ deployContract(name: 'InferenceSettlement', signerOrOptions?: ethers.Signer | De
 deployContract(name: 'TestToken', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestToken>
 deployContract(name: 'Linear_4Groth16Verifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Linear_4Groth16Verifier>
 deployContract(name: 'Linear_4Verifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Linear_4Verifier>
-deployContract(name: 'TestVendorAttestationVerifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestVendorAttestationVerifier>
 
-  deployContract(name: 'IAttestationVerifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IAttestationVerifier>
+  deployContract(name: 'TestVendorAttestationVerifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestVendorAttestationVerifier>
+deployContract(name: 'IAttestationVerifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IAttestationVerifier>
 deployContract(name: 'IERC3009', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IERC3009>
 deployContract(name: 'IInferenceSettlement', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IInferenceSettlement>
 deployContract(name: 'IModelRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IModelRegistry>
@@ -72,7 +73,6 @@ deployContract(name: 'InferenceSettlement', args: any[], signerOrOptions?: ether
 deployContract(name: 'TestToken', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestToken>
 deployContract(name: 'Linear_4Groth16Verifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Linear_4Groth16Verifier>
 deployContract(name: 'Linear_4Verifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Linear_4Verifier>
-deployContract(name: 'TestVendorAttestationVerifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestVendorAttestationVerifier>
 
     // default types
     getContractFactory(

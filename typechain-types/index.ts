@@ -14,6 +14,8 @@ export type { testHelpers };
 import type * as verifiers from './verifiers/index.js';
 export type { verifiers };
 export * as factories from './factories/index.js';
+export type { TestVendorAttestationVerifier } from './attestation/TestVendorAttestationVerifier.js';
+export { TestVendorAttestationVerifier__factory } from './factories/attestation/TestVendorAttestationVerifier__factory.js';
 export type { IAttestationVerifier } from './interfaces/IAttestationVerifier.js';
 export { IAttestationVerifier__factory } from './factories/interfaces/IAttestationVerifier__factory.js';
 export type { IERC3009 } from './interfaces/IERC3009.js';
@@ -42,5 +44,3 @@ export type { Linear_4Groth16Verifier } from './verifiers/generated/Linear_4Veri
 export { Linear_4Groth16Verifier__factory } from './factories/verifiers/generated/Linear_4Verifier.sol/Linear_4Groth16Verifier__factory.js';
 export type { Linear_4Verifier } from './verifiers/generated/Linear_4Verifier.sol/Linear_4Verifier.js';
 export { Linear_4Verifier__factory } from './factories/verifiers/generated/Linear_4Verifier.sol/Linear_4Verifier__factory.js';
-export type { TestVendorAttestationVerifier } from './attestation/TestVendorAttestationVerifier.js';
-export { TestVendorAttestationVerifier__factory } from './factories/attestation/TestVendorAttestationVerifier__factory.js';
