@@ -30,7 +30,8 @@ async function batchOf(tiers: readonly Tier[]): Promise<SettlementItem[]> {
       input: sampleInput(scenario.model, i),
     });
     items.push(item);
-    if ((i + 1) % 10 === 0) console.log(`proving ${tiers.map((t) => Tier[t]).join("+")}: ${i + 1}/${PER_TIER * tiers.length}`);
+    if ((i + 1) % 10 === 0)
+      console.log(`proving ${tiers.map((t) => Tier[t]).join("+")}: ${i + 1}/${PER_TIER * tiers.length}`);
   }
   return items;
 }

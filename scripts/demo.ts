@@ -36,7 +36,9 @@ for (let i = 0; i < INFERENCES; i++) {
   if (process.stdout.isTTY) process.stdout.write(`\rinferences proven: ${i + 1}/${INFERENCES} (${Tier[tier]})   `);
   else if ((i + 1) % 10 === 0) console.log(`inferences proven: ${i + 1}/${INFERENCES}`);
 }
-console.log(`${process.stdout.isTTY ? "\n" : ""}proved ${INFERENCES} results in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `${process.stdout.isTTY ? "\n" : ""}proved ${INFERENCES} results in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 
 const gas = await measureTierGas(system.settlement, items, Mode.Partial);
 const { receipt, outcomes } = await submitBatch(system.settlement, items, Mode.Partial);
@@ -60,7 +62,9 @@ console.table(
   ]),
 );
 
-const epoch = await system.settlement.epochOf(BigInt((await connection.ethers.provider.getBlock(receipt.blockNumber))!.timestamp));
+const epoch = await system.settlement.epochOf(
+  BigInt((await connection.ethers.provider.getBlock(receipt.blockNumber))!.timestamp),
+);
 const [stats] = await system.settlement.getTierStats(epoch, epoch);
 console.log(`per-tier counters on chain, epoch ${epoch}:`);
 console.table(

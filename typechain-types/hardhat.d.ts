@@ -11,7 +11,6 @@ import * as Contracts from "./index.js";
 declare module "@nomicfoundation/hardhat-ethers/types" {
   interface HardhatEthersHelpers extends HardhatEthersHelpersBase {
   getContractFactory(name: 'TestVendorAttestationVerifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.TestVendorAttestationVerifier__factory>
-getContractFactory(name: 'IAttestationVerifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IAttestationVerifier__factory>
 getContractFactory(name: 'IERC3009', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IERC3009__factory>
 getContractFactory(name: 'IInferenceSettlement', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IInferenceSettlement__factory>
 getContractFactory(name: 'IModelRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IModelRegistry__factory>
@@ -19,15 +18,15 @@ getContractFactory(name: 'ISignerRegistry', signerOrOptions?: ethers.Signer | Fa
 getContractFactory(name: 'ITeeRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ITeeRegistry__factory>
 getContractFactory(name: 'IZkVerifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IZkVerifier__factory>
 getContractFactory(name: 'ModelRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.ModelRegistry__factory>
-getContractFactory(name: 'SignerRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.SignerRegistry__factory>
 getContractFactory(name: 'TeeRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.TeeRegistry__factory>
 getContractFactory(name: 'InferenceSettlement', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.InferenceSettlement__factory>
 getContractFactory(name: 'TestToken', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.TestToken__factory>
 getContractFactory(name: 'Linear_4Groth16Verifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Linear_4Groth16Verifier__factory>
 getContractFactory(name: 'Linear_4Verifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.Linear_4Verifier__factory>
+getContractFactory(name: 'SignerRegistry', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.SignerRegistry__factory>
+getContractFactory(name: 'IAttestationVerifier', signerOrOptions?: ethers.Signer | FactoryOptions): Promise<Contracts.IAttestationVerifier__factory>
 
   getContractAt(name: 'TestVendorAttestationVerifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.TestVendorAttestationVerifier>
-getContractAt(name: 'IAttestationVerifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IAttestationVerifier>
 getContractAt(name: 'IERC3009', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IERC3009>
 getContractAt(name: 'IInferenceSettlement', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IInferenceSettlement>
 getContractAt(name: 'IModelRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IModelRegistry>
@@ -35,15 +34,15 @@ getContractAt(name: 'ISignerRegistry', address: string | ethers.Addressable, sig
 getContractAt(name: 'ITeeRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ITeeRegistry>
 getContractAt(name: 'IZkVerifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IZkVerifier>
 getContractAt(name: 'ModelRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.ModelRegistry>
-getContractAt(name: 'SignerRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.SignerRegistry>
 getContractAt(name: 'TeeRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.TeeRegistry>
 getContractAt(name: 'InferenceSettlement', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.InferenceSettlement>
 getContractAt(name: 'TestToken', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.TestToken>
 getContractAt(name: 'Linear_4Groth16Verifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Linear_4Groth16Verifier>
 getContractAt(name: 'Linear_4Verifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.Linear_4Verifier>
+getContractAt(name: 'SignerRegistry', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.SignerRegistry>
+getContractAt(name: 'IAttestationVerifier', address: string | ethers.Addressable, signer?: ethers.Signer): Promise<Contracts.IAttestationVerifier>
 
   deployContract(name: 'TestVendorAttestationVerifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestVendorAttestationVerifier>
-deployContract(name: 'IAttestationVerifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IAttestationVerifier>
 deployContract(name: 'IERC3009', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IERC3009>
 deployContract(name: 'IInferenceSettlement', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IInferenceSettlement>
 deployContract(name: 'IModelRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IModelRegistry>
@@ -51,15 +50,15 @@ deployContract(name: 'ISignerRegistry', signerOrOptions?: ethers.Signer | Deploy
 deployContract(name: 'ITeeRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ITeeRegistry>
 deployContract(name: 'IZkVerifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IZkVerifier>
 deployContract(name: 'ModelRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ModelRegistry>
-deployContract(name: 'SignerRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.SignerRegistry>
 deployContract(name: 'TeeRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TeeRegistry>
 deployContract(name: 'InferenceSettlement', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.InferenceSettlement>
 deployContract(name: 'TestToken', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestToken>
 deployContract(name: 'Linear_4Groth16Verifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Linear_4Groth16Verifier>
 deployContract(name: 'Linear_4Verifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Linear_4Verifier>
+deployContract(name: 'SignerRegistry', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.SignerRegistry>
+deployContract(name: 'IAttestationVerifier', signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IAttestationVerifier>
 
   deployContract(name: 'TestVendorAttestationVerifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestVendorAttestationVerifier>
-deployContract(name: 'IAttestationVerifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IAttestationVerifier>
 deployContract(name: 'IERC3009', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IERC3009>
 deployContract(name: 'IInferenceSettlement', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IInferenceSettlement>
 deployContract(name: 'IModelRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IModelRegistry>
@@ -67,12 +66,13 @@ deployContract(name: 'ISignerRegistry', args: any[], signerOrOptions?: ethers.Si
 deployContract(name: 'ITeeRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ITeeRegistry>
 deployContract(name: 'IZkVerifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IZkVerifier>
 deployContract(name: 'ModelRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.ModelRegistry>
-deployContract(name: 'SignerRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.SignerRegistry>
 deployContract(name: 'TeeRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TeeRegistry>
 deployContract(name: 'InferenceSettlement', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.InferenceSettlement>
 deployContract(name: 'TestToken', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.TestToken>
 deployContract(name: 'Linear_4Groth16Verifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Linear_4Groth16Verifier>
 deployContract(name: 'Linear_4Verifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.Linear_4Verifier>
+deployContract(name: 'SignerRegistry', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.SignerRegistry>
+deployContract(name: 'IAttestationVerifier', args: any[], signerOrOptions?: ethers.Signer | DeployContractOptions): Promise<Contracts.IAttestationVerifier>
 
     // default types
     getContractFactory(

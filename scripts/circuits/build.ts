@@ -47,7 +47,13 @@ async function powersOfTau(power: number, bar: SingleBar, transcript: string[]):
   const [initial, contributed] = [0, 1].map((i) => path.join(PTAU_DIR, `pot${power}_000${i}.ptau`));
   const curve = await snarkjs.curves.getCurveFromName("bn128");
   await snarkjs.powersOfTau.newAccumulator(curve, power, initial, logger);
-  await snarkjs.powersOfTau.contribute(initial, contributed, "tierproof local contribution", randomBytes(32).toString("hex"), logger);
+  await snarkjs.powersOfTau.contribute(
+    initial,
+    contributed,
+    "tierproof local contribution",
+    randomBytes(32).toString("hex"),
+    logger,
+  );
   await snarkjs.powersOfTau.preparePhase2(contributed, final, logger);
   if (!(await snarkjs.powersOfTau.verify(final, logger))) throw new Error(`powers of tau ${final} does not verify`);
   writeFileSync(path.join(PTAU_DIR, `pot${power}_transcript.txt`), `${transcript.join("\n")}\n`);
@@ -108,7 +114,13 @@ async function build(instance: CircuitInstance, force: boolean): Promise<void> {
     const initialZkey = `${artifacts.zkey}.0000`;
     await snarkjs.zKey.newZKey(artifacts.r1cs, ptau, initialZkey, logger);
     step(3);
-    await snarkjs.zKey.contribute(initialZkey, artifacts.zkey, "tierproof local phase 2", randomBytes(32).toString("hex"), logger);
+    await snarkjs.zKey.contribute(
+      initialZkey,
+      artifacts.zkey,
+      "tierproof local phase 2",
+      randomBytes(32).toString("hex"),
+      logger,
+    );
     rmSync(initialZkey);
     step(4);
     if (!(await snarkjs.zKey.verifyFromR1cs(artifacts.r1cs, ptau, artifacts.zkey, logger))) {
@@ -116,7 +128,10 @@ async function build(instance: CircuitInstance, force: boolean): Promise<void> {
     }
 
     step(5);
-    writeFileSync(artifacts.verificationKey, `${JSON.stringify(await exportVerificationKey(artifacts.zkey), null, 2)}\n`);
+    writeFileSync(
+      artifacts.verificationKey,
+      `${JSON.stringify(await exportVerificationKey(artifacts.zkey), null, 2)}\n`,
+    );
     mkdirSync(path.dirname(artifacts.solidityVerifier), { recursive: true });
     writeFileSync(artifacts.solidityVerifier, await renderSolidityVerifier(instance.name));
     writeFileSync(path.join(artifacts.buildDir, "transcript.txt"), `${transcript.join("\n")}\n`);
@@ -138,7 +153,9 @@ async function build(instance: CircuitInstance, force: boolean): Promise<void> {
   } finally {
     bar.stop();
   }
-  console.log(`${instance.name}: built, ${JSON.parse(readFileSync(artifacts.buildInfo, "utf8")).constraints} constraints`);
+  console.log(
+    `${instance.name}: built, ${JSON.parse(readFileSync(artifacts.buildInfo, "utf8")).constraints} constraints`,
+  );
 }
 
 const args = process.argv.slice(2);
@@ -146,7 +163,9 @@ const force = args.includes("--force");
 const wanted = args.filter((arg) => !arg.startsWith("--"));
 const instances = loadCircuitInstances().filter((i) => wanted.length === 0 || wanted.includes(i.name));
 if (wanted.length > 0 && instances.length !== wanted.length) {
-  throw new Error(`unknown circuit instance(s): ${wanted.filter((w) => !instances.some((i) => i.name === w)).join(", ")}`);
+  throw new Error(
+    `unknown circuit instance(s): ${wanted.filter((w) => !instances.some((i) => i.name === w)).join(", ")}`,
+  );
 }
 console.warn(
   "NOTE: this is a single-party trusted setup, for development only: whoever ran it could forge proofs.\n" +

@@ -29,4 +29,3 @@ export function inputsHash(instance: CircuitInstance): string {
   }
   return hash.digest("hex");
 }
-

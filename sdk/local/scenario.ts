@@ -55,7 +55,8 @@ export async function setUpScenario(
   const deposit = options.deposit ?? 1_000_000_000n;
   const system = await deployLocalSystem(connection);
   const signers = await connection.ethers.getSigners();
-  if (signers.length < 2 + clientCount) throw new Error(`need ${2 + clientCount} accounts, the network has ${signers.length}`);
+  if (signers.length < 2 + clientCount)
+    throw new Error(`need ${2 + clientCount} accounts, the network has ${signers.length}`);
   const [admin, provider] = signers;
   const clients = signers.slice(2, 2 + clientCount);
 
@@ -66,7 +67,9 @@ export async function setUpScenario(
     await system.modelRegistry.connect(admin).registerModel(modelId, {
       verifier,
       verifyingKeyHash: await system.linear4Verifier.verifyingKeyHash(),
-      weightsCommitment: `0x${hashVector([...model.weights, model.bias]).toString(16).padStart(64, "0")}`,
+      weightsCommitment: `0x${hashVector([...model.weights, model.bias])
+        .toString(16)
+        .padStart(64, "0")}`,
       inputSize: model.weights.length,
       outputSize: 1,
       fracBits: model.fracBits,

@@ -26,7 +26,11 @@ export class ZkProver implements ResultProver {
   constructor(readonly circuitName: string) {}
 
   async prove(order: Order, outcome: InferenceOutcome): Promise<Hex> {
-    const { proof, publicSignals } = await proveInference(this.circuitName, [...outcome.input], BigInt(order.requestId));
+    const { proof, publicSignals } = await proveInference(
+      this.circuitName,
+      [...outcome.input],
+      BigInt(order.requestId),
+    );
     if (publicSignals.outputHash !== BigInt(outcome.outputHash)) {
       throw new Error(`circuit ${this.circuitName} disagrees with the reference inference for ${order.requestId}`);
     }

@@ -59,12 +59,7 @@ export async function signOrder(client: Signer, domain: TypedDataDomain, order: 
 }
 
 /** A TEE enclave's or SIGNED signer's signature over `order`'s output. */
-export async function signResult(
-  signer: Signer,
-  domain: TypedDataDomain,
-  order: Order,
-  outputHash: Hex,
-): Promise<Hex> {
+export async function signResult(signer: Signer, domain: TypedDataDomain, order: Order, outputHash: Hex): Promise<Hex> {
   const value = { orderHash: hashOrderStruct(order), outputHash };
   return normalized(await signer.signTypedData(domain, RESULT_TYPES, value));
 }

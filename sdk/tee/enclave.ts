@@ -40,7 +40,8 @@ export class SimulatedEnclave {
     readonly measurement: Hex,
     readonly options: { debug?: boolean; key?: BaseWallet } = {},
   ) {
-    if (!/^0x[0-9a-fA-F]{64}$/.test(measurement)) throw new Error(`measurement must be 32 bytes of hex, got ${measurement}`);
+    if (!/^0x[0-9a-fA-F]{64}$/.test(measurement))
+      throw new Error(`measurement must be 32 bytes of hex, got ${measurement}`);
     this.#key = options.key ?? Wallet.createRandom();
   }
 

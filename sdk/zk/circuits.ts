@@ -46,7 +46,9 @@ export function loadCircuitInstance(name: string): CircuitInstance {
   const instances = loadCircuitInstances();
   const instance = instances.find((candidate) => candidate.name === name);
   if (instance === undefined) {
-    throw new Error(`no circuit instance "${name}" in circuits.json (known: ${instances.map((i) => i.name).join(", ")})`);
+    throw new Error(
+      `no circuit instance "${name}" in circuits.json (known: ${instances.map((i) => i.name).join(", ")})`,
+    );
   }
   return instance;
 }

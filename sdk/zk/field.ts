@@ -1,6 +1,5 @@
 /** BN254 scalar field order: Groth16 public inputs and circuit values live below it. */
-export const SNARK_SCALAR_FIELD =
-  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const SNARK_SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 /** A signed integer as a field element (negative v becomes p - |v|). Throws if |v| is not below p/2. */
 export function toField(value: bigint): bigint {

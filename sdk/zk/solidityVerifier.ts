@@ -45,10 +45,20 @@ export async function renderSolidityVerifier(name: string): Promise<string> {
   ].join("\n");
 
   const constants = [
-    "alphax", "alphay",
-    "betax1", "betax2", "betay1", "betay2",
-    "gammax1", "gammax2", "gammay1", "gammay2",
-    "deltax1", "deltax2", "deltay1", "deltay2",
+    "alphax",
+    "alphay",
+    "betax1",
+    "betax2",
+    "betay1",
+    "betay2",
+    "gammax1",
+    "gammax2",
+    "gammay1",
+    "gammay2",
+    "deltax1",
+    "deltax2",
+    "deltay1",
+    "deltay2",
     ...vk.IC.flatMap((_, i) => [`IC${i}x`, `IC${i}y`]),
   ];
   const wrapper = `
@@ -65,5 +75,10 @@ contract ${name}Verifier is ${name}Groth16Verifier {
     }
 }
 `;
-  return spdx + header + rendered.slice(spdx.length).replace("contract Groth16Verifier {", `contract ${name}Groth16Verifier {`) + wrapper;
+  return (
+    spdx +
+    header +
+    rendered.slice(spdx.length).replace("contract Groth16Verifier {", `contract ${name}Groth16Verifier {`) +
+    wrapper
+  );
 }

@@ -1,4 +1,3 @@
-
 import * as snarkjs from "snarkjs";
 
 /** An in-memory witness file, as snarkjs reads and writes it. */
@@ -33,7 +32,8 @@ export function withSignal(witness: MemoryWitness, index: number, value: bigint)
     offset += 12 + size;
   }
   if (n8 === 0 || valuesAt < 0) throw new Error("not a witness file");
-  for (let byte = 0; byte < n8; byte++) data[valuesAt + index * n8 + byte] = Number((value >> BigInt(8 * byte)) & 0xffn);
+  for (let byte = 0; byte < n8; byte++)
+    data[valuesAt + index * n8 + byte] = Number((value >> BigInt(8 * byte)) & 0xffn);
   return { type: "mem", data };
 }
 
@@ -47,4 +47,3 @@ export async function satisfies(r1csFile: string, witness: MemoryWitness): Promi
 export async function witnessValues(witness: MemoryWitness): Promise<bigint[]> {
   return snarkjs.wtns.exportJson(witness);
 }
-

@@ -8,7 +8,12 @@ import { SignerProver } from "../../sdk/settlement/provers.js";
 import { RequestIdAllocator } from "../../sdk/settlement/requestIds.js";
 import { parseTier, Tier, tierMask } from "../../sdk/tiers.js";
 
-const domain = { name: "InferenceSettlement", version: "1", chainId: 31337n, verifyingContract: Wallet.createRandom().address };
+const domain = {
+  name: "InferenceSettlement",
+  version: "1",
+  chainId: 31337n,
+  verifyingContract: Wallet.createRandom().address,
+};
 
 function request(overrides: Partial<OrderRequest> = {}): OrderRequest {
   return {
@@ -66,19 +71,25 @@ describe("sdk/settlement", function () {
     it("refuses a prover of another tier and an input that is not the committed one", async function () {
       const order = buildOrder(request({ tier: Tier.TEE }));
       const infer = (x: readonly bigint[]) => [x.reduce((a, b) => a + b, 0n)];
-      await expect(fulfilOrder(order, "0x", [1n, -2n, 3n, -4n], infer, new SignerProver(signer, domain))).to.be.rejectedWith(
-        /asks for tier 1/,
-      );
+      await expect(
+        fulfilOrder(order, "0x", [1n, -2n, 3n, -4n], infer, new SignerProver(signer, domain)),
+      ).to.be.rejectedWith(/asks for tier 1/);
       const signedOrder = buildOrder(request());
-      await expect(fulfilOrder(signedOrder, "0x", [9n, 9n, 9n, 9n], infer, new SignerProver(signer, domain))).to.be.rejectedWith(
-        /does not match the input hash/,
-      );
+      await expect(
+        fulfilOrder(signedOrder, "0x", [9n, 9n, 9n, 9n], infer, new SignerProver(signer, domain)),
+      ).to.be.rejectedWith(/does not match the input hash/);
     });
 
     it("hashes the output and signs it in the order's tier", async function () {
       const order = buildOrder(request());
       const infer = (x: readonly bigint[]) => [x.reduce((a, b) => a + b, 0n)];
-      const { item, output } = await fulfilOrder(order, "0x", [1n, -2n, 3n, -4n], infer, new SignerProver(signer, domain));
+      const { item, output } = await fulfilOrder(
+        order,
+        "0x",
+        [1n, -2n, 3n, -4n],
+        infer,
+        new SignerProver(signer, domain),
+      );
       expect(output).to.deep.equal([-2n]);
       expect(item.outputHash).to.equal(commitVector([-2n]));
       expect(item.proof).to.match(/^0x[0-9a-f]{130}$/);

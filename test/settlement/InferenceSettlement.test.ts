@@ -39,7 +39,12 @@ async function item(scenario: Scenario, tier: Tier, seed = 0, client = 0) {
 }
 
 /** Re-signs an item's order as its client, under another EIP-712 domain or after changing order fields. */
-async function resign(scenario: Scenario, it: SettlementItem, client: number, domain: TypedDataDomain = scenario.domain) {
+async function resign(
+  scenario: Scenario,
+  it: SettlementItem,
+  client: number,
+  domain: TypedDataDomain = scenario.domain,
+) {
   return { ...it, clientSignature: await signOrder(scenario.clients[client], domain, it) };
 }
 
@@ -83,14 +88,29 @@ describe("InferenceSettlement", function () {
       const tx = settlement.settle([it], Mode.Atomic);
       await expect(tx)
         .to.emit(settlement, "ItemSettled")
-        .withArgs(it.requestId, it.client, it.provider, it.modelId, it.tier, it.price, it.inputHash, it.outputHash, (e: bigint) => e > 0n);
-      await expect(tx).to.emit(settlement, "BatchSettled").withArgs(await scenario.system.admin.getAddress(), Mode.Atomic, 1n, 0n);
+        .withArgs(
+          it.requestId,
+          it.client,
+          it.provider,
+          it.modelId,
+          it.tier,
+          it.price,
+          it.inputHash,
+          it.outputHash,
+          (e: bigint) => e > 0n,
+        );
+      await expect(tx)
+        .to.emit(settlement, "BatchSettled")
+        .withArgs(await scenario.system.admin.getAddress(), Mode.Atomic, 1n, 0n);
     });
 
     it("reverts on an empty batch", async function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
       const { settlement } = scenario.system;
-      await expect(settlement.settle([], Mode.Partial)).to.be.revertedWithCustomError(settlement, "SettlementEmptyBatch");
+      await expect(settlement.settle([], Mode.Partial)).to.be.revertedWithCustomError(
+        settlement,
+        "SettlementEmptyBatch",
+      );
     });
 
     /** Each way to cheat: how to build the bad item, and the error it must meet. No money may move for it. */
@@ -105,7 +125,14 @@ describe("InferenceSettlement", function () {
         build: async (s) => {
           const it = await item(s, Tier.SIGNED);
           const stranger = new Wallet(id("stranger"));
-          return { ...it, proof: await new SignerProver(stranger, s.domain).prove(it, { input: [], output: [], outputHash: it.outputHash }) };
+          return {
+            ...it,
+            proof: await new SignerProver(stranger, s.domain).prove(it, {
+              input: [],
+              output: [],
+              outputHash: it.outputHash,
+            }),
+          };
         },
         error: "SettlementUnknownSigner",
         args: (_s, it) => [it.requestId, new Wallet(id("stranger")).address],
@@ -183,7 +210,8 @@ describe("InferenceSettlement", function () {
       },
       {
         name: "the order was signed for another settlement contract",
-        build: async (s) => resign(s, await item(s, Tier.SIGNED), 0, { ...s.domain, verifyingContract: s.enclave.address }),
+        build: async (s) =>
+          resign(s, await item(s, Tier.SIGNED), 0, { ...s.domain, verifyingContract: s.enclave.address }),
         error: "SettlementInvalidClientSignature",
         args: (_s, it) => [it.requestId, it.client],
       },
@@ -249,7 +277,10 @@ describe("InferenceSettlement", function () {
         const good = await item(scenario, Tier.SIGNED, 99, 1);
         const before = await balances(scenario);
 
-        const attempt = expect(settlement.settle([good, bad], Mode.Atomic)).to.be.revertedWithCustomError(settlement, cheat.error);
+        const attempt = expect(settlement.settle([good, bad], Mode.Atomic)).to.be.revertedWithCustomError(
+          settlement,
+          cheat.error,
+        );
         if (cheat.args) await attempt.withArgs(...(await cheat.args(scenario, bad)));
         else await attempt;
 
@@ -261,9 +292,14 @@ describe("InferenceSettlement", function () {
     it("in Partial mode skips every bad item with its reason and settles the good ones", async function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
       const { settlement } = scenario.system;
-      const goods = [await item(scenario, Tier.ZK, 1, 0), await item(scenario, Tier.TEE, 2, 1), await item(scenario, Tier.SIGNED, 3, 2)];
+      const goods = [
+        await item(scenario, Tier.ZK, 1, 0),
+        await item(scenario, Tier.TEE, 2, 1),
+        await item(scenario, Tier.SIGNED, 3, 2),
+      ];
       const bads: SettlementItem[] = [];
-      for (const cheat of cheats.filter((c) => !/revoked|deadline|does not accept/.test(c.name))) bads.push(await cheat.build(scenario));
+      for (const cheat of cheats.filter((c) => !/revoked|deadline|does not accept/.test(c.name)))
+        bads.push(await cheat.build(scenario));
       const batch = [goods[0], ...bads.slice(0, 4), goods[1], ...bads.slice(4), goods[2]];
       const before = await balances(scenario);
 
@@ -308,8 +344,22 @@ describe("InferenceSettlement", function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
       const { settlement } = scenario.system;
       const shared = `0x${"00".repeat(31)}2a` as Hex;
-      const a = (await requestInference(scenario, { client: scenario.clients[0], tier: Tier.SIGNED, input: [1n, 2n, 3n, 4n], requestId: shared })).item;
-      const b = (await requestInference(scenario, { client: scenario.clients[1], tier: Tier.SIGNED, input: [1n, 2n, 3n, 4n], requestId: shared })).item;
+      const a = (
+        await requestInference(scenario, {
+          client: scenario.clients[0],
+          tier: Tier.SIGNED,
+          input: [1n, 2n, 3n, 4n],
+          requestId: shared,
+        })
+      ).item;
+      const b = (
+        await requestInference(scenario, {
+          client: scenario.clients[1],
+          tier: Tier.SIGNED,
+          input: [1n, 2n, 3n, 4n],
+          requestId: shared,
+        })
+      ).item;
       const { outcomes } = await submitBatch(settlement, [a, b], Mode.Atomic);
       expect(outcomes.every((o) => o.settled)).to.equal(true);
     });
@@ -358,10 +408,9 @@ describe("InferenceSettlement", function () {
     it("depositFor reverts on a zero client or amount", async function () {
       const { system } = await networkHelpers.loadFixture(onboardedSystem);
       const { settlement } = system;
-      await expect(settlement.depositFor("0x0000000000000000000000000000000000000000", 1n)).to.be.revertedWithCustomError(
-        settlement,
-        "SettlementZeroAddress",
-      );
+      await expect(
+        settlement.depositFor("0x0000000000000000000000000000000000000000", 1n),
+      ).to.be.revertedWithCustomError(settlement, "SettlementZeroAddress");
       await expect(settlement.depositFor(await system.admin.getAddress(), 0n)).to.be.revertedWithCustomError(
         settlement,
         "SettlementZeroAmount",
@@ -393,7 +442,9 @@ describe("InferenceSettlement", function () {
 
       await networkHelpers.time.increase(await settlement.withdrawalDelay());
       const withdrawal = settlement.connect(client).withdraw(address);
-      await expect(withdrawal).to.emit(settlement, "Withdrawn").withArgs(address, address, deposit - it.price, 0n);
+      await expect(withdrawal)
+        .to.emit(settlement, "Withdrawn")
+        .withArgs(address, address, deposit - it.price, 0n);
       await expect(withdrawal).to.changeTokenBalances(connection.ethers, token, [address], [deposit - it.price]);
       await expect(settlement.connect(client).withdraw(address)).to.be.revertedWithCustomError(
         settlement,
@@ -408,8 +459,9 @@ describe("InferenceSettlement", function () {
       const it = await item(scenario, Tier.TEE);
       await (await settlement.settle([it], Mode.Atomic)).wait();
 
-      await expect(settlement.connect(scenario.provider).withdrawEarnings("0x0000000000000000000000000000000000000000"))
-        .to.be.revertedWithCustomError(settlement, "SettlementZeroAddress");
+      await expect(
+        settlement.connect(scenario.provider).withdrawEarnings("0x0000000000000000000000000000000000000000"),
+      ).to.be.revertedWithCustomError(settlement, "SettlementZeroAddress");
       const withdrawal = settlement.connect(scenario.provider).withdrawEarnings(provider);
       await expect(withdrawal).to.emit(settlement, "EarningsWithdrawn").withArgs(provider, provider, it.price);
       await expect(withdrawal).to.changeTokenBalances(connection.ethers, token, [provider], [it.price]);

@@ -42,7 +42,10 @@ describe("Linear_4Verifier (generated)", function () {
   });
 
   it("agrees with snarkjs that a valid proof verifies", async function () {
-    expect(await bothVerdicts(proven.raw.proof, proven.raw.publicSignals)).to.deep.equal({ onChain: true, offChain: true });
+    expect(await bothVerdicts(proven.raw.proof, proven.raw.publicSignals)).to.deep.equal({
+      onChain: true,
+      offChain: true,
+    });
   });
 
   it("agrees with snarkjs on a tampered output hash, another request id and another input hash", async function () {
