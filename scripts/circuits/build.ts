@@ -5,11 +5,12 @@
  * An instance whose inputs did not change is not rebuilt.
  *
  * The setup is single-party: whoever runs it could forge proofs. It is for development only; see circuits/README.md
- * for a multi-party ceremony.
+ * for a multi-party ceremony, after which `--from-zkey [--ptau <final.ptau>] <instance>` keeps the ceremony's zkey
+ * and only verifies it and exports the verifying key and the verifier.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { SingleBar } from "cli-progress";
@@ -78,14 +79,27 @@ function compile(instance: CircuitInstance): void {
   rmSync(jsDir, { recursive: true });
 }
 
-async function build(instance: CircuitInstance, force: boolean): Promise<void> {
+/** How one run treats an instance. */
+interface BuildOptions {
+  /** Rebuild even if the inputs did not change. */
+  force: boolean;
+  /** Keep the zkey already in the build folder (e.g. from a multi-party ceremony): only verify and export. */
+  fromZkey: boolean;
+  /** With `fromZkey`: the final powers of tau the zkey was made from. */
+  ptau?: string;
+}
+
+async function build(instance: CircuitInstance, options: BuildOptions): Promise<void> {
   const artifacts = circuitArtifacts(instance.name);
   const hash = inputsHash(instance);
   const previous = existsSync(artifacts.buildInfo) ? JSON.parse(readFileSync(artifacts.buildInfo, "utf8")) : undefined;
   const complete = [artifacts.r1cs, artifacts.wasm, artifacts.zkey, artifacts.verificationKey].every(existsSync);
-  if (!force && complete && previous?.inputsHash === hash) {
+  if (!options.force && !options.fromZkey && complete && previous?.inputsHash === hash) {
     console.log(`${instance.name}: unchanged (inputs ${hash.slice(0, 12)}), not rebuilt`);
     return;
+  }
+  if (options.fromZkey && !existsSync(artifacts.zkey)) {
+    throw new Error(`${instance.name}: --from-zkey needs ${path.relative(REPO_ROOT, artifacts.zkey)}`);
   }
 
   const steps = ["compile", "powers of tau", "phase 2 setup", "phase 2 contribution", "verify key", "export"];
@@ -108,47 +122,36 @@ async function build(instance: CircuitInstance, force: boolean): Promise<void> {
     const info = await snarkjs.r1cs.info(artifacts.r1cs);
     // Groth16 needs a domain of at least constraints + public inputs + 1.
     const power = Math.max(8, Math.ceil(Math.log2(info.nConstraints + info.nPubInputs + info.nOutputs + 1)));
-    const ptau = await powersOfTau(power, bar, []);
+    const ptau = options.fromZkey ? adoptPowersOfTau(power, options.ptau) : await powersOfTau(power, bar, []);
 
-    step(2);
-    const initialZkey = `${artifacts.zkey}.0000`;
-    await snarkjs.zKey.newZKey(artifacts.r1cs, ptau, initialZkey, logger);
-    step(3);
-    await snarkjs.zKey.contribute(
-      initialZkey,
-      artifacts.zkey,
-      "tierproof local phase 2",
-      randomBytes(32).toString("hex"),
-      logger,
-    );
-    rmSync(initialZkey);
+    if (!options.fromZkey) {
+      step(2);
+      const initialZkey = `${artifacts.zkey}.0000`;
+      await snarkjs.zKey.newZKey(artifacts.r1cs, ptau, initialZkey, logger);
+      step(3);
+      const entropy = randomBytes(32).toString("hex");
+      await snarkjs.zKey.contribute(initialZkey, artifacts.zkey, "tierproof local phase 2", entropy, logger);
+      rmSync(initialZkey);
+    }
     step(4);
     if (!(await snarkjs.zKey.verifyFromR1cs(artifacts.r1cs, ptau, artifacts.zkey, logger))) {
       throw new Error(`${instance.name}: the zkey does not match the circuit and the powers of tau`);
     }
 
     step(5);
-    writeFileSync(
-      artifacts.verificationKey,
-      `${JSON.stringify(await exportVerificationKey(artifacts.zkey), null, 2)}\n`,
-    );
+    const vk = await exportVerificationKey(artifacts.zkey);
+    writeFileSync(artifacts.verificationKey, `${JSON.stringify(vk, null, 2)}\n`);
     mkdirSync(path.dirname(artifacts.solidityVerifier), { recursive: true });
     writeFileSync(artifacts.solidityVerifier, await renderSolidityVerifier(instance.name));
     writeFileSync(path.join(artifacts.buildDir, "transcript.txt"), `${transcript.join("\n")}\n`);
-    writeFileSync(
-      artifacts.buildInfo,
-      `${JSON.stringify(
-        {
-          inputsHash: hash,
-          constraints: info.nConstraints,
-          publicSignals: info.nOutputs + info.nPubInputs,
-          ptau: path.relative(CIRCUITS_DIR, ptau),
-          snarkjs: snarkjsVersion(),
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    const buildInfo = {
+      inputsHash: hash,
+      constraints: info.nConstraints,
+      publicSignals: info.nOutputs + info.nPubInputs,
+      ptau: path.relative(CIRCUITS_DIR, ptau),
+      snarkjs: snarkjsVersion(),
+    };
+    writeFileSync(artifacts.buildInfo, `${JSON.stringify(buildInfo, null, 2)}\n`);
     bar.update(steps.length, { step: "done", detail: "" });
   } finally {
     bar.stop();
@@ -158,18 +161,31 @@ async function build(instance: CircuitInstance, force: boolean): Promise<void> {
   );
 }
 
+/** With --from-zkey: the powers of tau of an outside ceremony, copied to where build.json will point. */
+function adoptPowersOfTau(power: number, source: string | undefined): string {
+  const final = path.join(PTAU_DIR, `pot${power}_final.ptau`);
+  if (source !== undefined) copyFileSync(source, final);
+  if (!existsSync(final)) throw new Error(`--from-zkey needs the ceremony's powers of tau: pass --ptau <file>`);
+  return final;
+}
+
 const args = process.argv.slice(2);
-const force = args.includes("--force");
-const wanted = args.filter((arg) => !arg.startsWith("--"));
+const options: BuildOptions = {
+  force: args.includes("--force"),
+  fromZkey: args.includes("--from-zkey"),
+  ptau: args.includes("--ptau") ? args[args.indexOf("--ptau") + 1] : undefined,
+};
+const wanted = args.filter((arg, i) => !arg.startsWith("--") && args[i - 1] !== "--ptau");
 const instances = loadCircuitInstances().filter((i) => wanted.length === 0 || wanted.includes(i.name));
 if (wanted.length > 0 && instances.length !== wanted.length) {
-  throw new Error(
-    `unknown circuit instance(s): ${wanted.filter((w) => !instances.some((i) => i.name === w)).join(", ")}`,
+  const unknown = wanted.filter((w) => !instances.some((i) => i.name === w));
+  throw new Error(`unknown circuit instance(s): ${unknown.join(", ")}`);
+}
+if (!options.fromZkey) {
+  console.warn(
+    "NOTE: this is a single-party trusted setup, for development only: whoever ran it could forge proofs.\n" +
+      "      For a deployment that holds value, run a multi-party ceremony (circuits/README.md).",
   );
 }
-console.warn(
-  "NOTE: this is a single-party trusted setup, for development only: whoever ran it could forge proofs.\n" +
-    "      For a deployment that holds value, run a multi-party ceremony (circuits/README.md).",
-);
-for (const instance of instances) await build(instance, force);
+for (const instance of instances) await build(instance, options);
 await releaseProverThreads();
