@@ -3,17 +3,23 @@ import { ZeroAddress, ZeroHash, id } from "ethers";
 import { network } from "hardhat";
 
 import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import { Tier, tierMask } from "../../sdk/tiers.js";
+import { ALL_TIERS, Tier, tierMask } from "../../sdk/tiers.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
+/** The model the fixture registers: it accepts ZK and SIGNED, not TEE. */
 const MODEL_ID = id("registry test model");
+/** An id nobody registered. */
+const NEW_ID = id("registry test model 2");
 
-/** The named fixture: the deployed system and a valid ZK + SIGNED model configuration (not yet registered). */
-async function deployedRegistry() {
+/**
+ * The named fixture: the system deployed by the Ignition module, and MODEL_ID registered by `owner` with the deployed
+ * Linear_4 verifier. `config` is that model's configuration, reusable for new ids.
+ */
+async function deployedModelRegistry() {
   const system = await deployLocalSystem(connection);
-  const [, owner, stranger] = await ethers.getSigners();
+  const [admin, owner, stranger] = await ethers.getSigners();
   const config = {
     verifier: await system.linear4Verifier.getAddress(),
     verifyingKeyHash: await system.linear4Verifier.verifyingKeyHash(),
@@ -24,115 +30,217 @@ async function deployedRegistry() {
     acceptedTiers: tierMask([Tier.ZK, Tier.SIGNED]),
     prices: [30n, 20n, 10n] as [bigint, bigint, bigint],
   };
-  return { system, registry: system.modelRegistry.connect(owner), owner, stranger, config };
-}
-
-async function registeredModel() {
-  const fixture = await deployedRegistry();
-  await (await fixture.registry.registerModel(MODEL_ID, fixture.config)).wait();
-  return fixture;
+  const registry = system.modelRegistry.connect(owner);
+  await (await registry.registerModel(MODEL_ID, config)).wait();
+  return { system, registry, admin, owner, stranger, config };
 }
 
 describe("ModelRegistry", function () {
   describe("registerModel", function () {
-    it("registers a model owned by the caller and emits its configuration", async function () {
-      const { registry, owner, config } = await networkHelpers.loadFixture(deployedRegistry);
-      await expect(registry.registerModel(MODEL_ID, config))
+    it("registers a ZK model owned by the caller and emits its configuration", async function () {
+      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.connect(stranger).registerModel(NEW_ID, config))
         .to.emit(registry, "ModelRegistered")
         .withArgs(
-          MODEL_ID,
-          owner.address,
+          NEW_ID,
+          stranger.address,
           config.verifier,
           config.verifyingKeyHash,
           config.weightsCommitment,
           config.acceptedTiers,
           config.prices,
         );
-      const model = await registry.getModel(MODEL_ID);
-      expect(model.owner).to.equal(owner.address);
-      expect(model.retired).to.equal(false);
-      expect(model.prices).to.deep.equal(config.prices);
     });
 
-    it("accepts a model without a ZK verifier when it does not accept the ZK tier", async function () {
-      const { registry, config } = await networkHelpers.loadFixture(deployedRegistry);
-      await expect(
-        registry.registerModel(MODEL_ID, {
-          ...config,
-          verifier: ZeroAddress,
-          verifyingKeyHash: ZeroHash,
-          acceptedTiers: tierMask([Tier.TEE]),
-        }),
-      ).to.emit(registry, "ModelRegistered");
+    it("records every field of the configuration, not retired", async function () {
+      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      const custom = {
+        ...config,
+        inputSize: 7,
+        outputSize: 3,
+        fracBits: 12,
+        prices: [1n, 2n, 3n] as [bigint, bigint, bigint],
+      };
+      await (await registry.connect(stranger).registerModel(NEW_ID, custom)).wait();
+      const model = await registry.getModel(NEW_ID);
+      expect(model.owner).to.equal(stranger.address);
+      expect(model.acceptedTiers).to.equal(BigInt(custom.acceptedTiers));
+      expect(model.retired).to.equal(false);
+      expect([model.inputSize, model.outputSize, model.fracBits]).to.deep.equal([7n, 3n, 12n]);
+      expect(model.verifier).to.equal(custom.verifier);
+      expect(model.verifyingKeyHash).to.equal(custom.verifyingKeyHash);
+      expect(model.weightsCommitment).to.equal(custom.weightsCommitment);
+      expect(model.prices).to.deep.equal([1n, 2n, 3n]);
+    });
+
+    it("accepts every non-empty mask of existing tiers", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      for (let acceptedTiers = 1; acceptedTiers <= 7; acceptedTiers++) {
+        const modelId = id(`mask ${acceptedTiers}`);
+        await (await registry.registerModel(modelId, { ...config, acceptedTiers })).wait();
+        expect((await registry.getModel(modelId)).acceptedTiers).to.equal(BigInt(acceptedTiers));
+      }
+    });
+
+    it("accepts a model with no verifier when it does not accept the ZK tier", async function () {
+      const { registry, owner, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      const noZk = {
+        ...config,
+        verifier: ZeroAddress,
+        verifyingKeyHash: ZeroHash,
+        acceptedTiers: tierMask([Tier.TEE, Tier.SIGNED]),
+      };
+      await expect(registry.registerModel(NEW_ID, noZk))
+        .to.emit(registry, "ModelRegistered")
+        .withArgs(
+          NEW_ID,
+          owner.address,
+          ZeroAddress,
+          ZeroHash,
+          config.weightsCommitment,
+          noZk.acceptedTiers,
+          config.prices,
+        );
+      expect((await registry.terms(NEW_ID, Tier.TEE)).accepted).to.equal(true);
     });
 
     it("reverts when the model id is zero", async function () {
-      const { registry, config } = await networkHelpers.loadFixture(deployedRegistry);
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
       await expect(registry.registerModel(ZeroHash, config)).to.be.revertedWithCustomError(
         registry,
         "ModelRegistryZeroModelId",
       );
     });
 
-    it("reverts when the id is taken", async function () {
-      const { registry, stranger, config } = await networkHelpers.loadFixture(registeredModel);
+    it("reverts when the id is registered, whoever asks", async function () {
+      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.connect(stranger).registerModel(MODEL_ID, config))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryModelExists")
+        .withArgs(MODEL_ID);
+      await expect(registry.registerModel(MODEL_ID, config))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryModelExists")
+        .withArgs(MODEL_ID);
+    });
+
+    it("reverts when the id belongs to a retired model", async function () {
+      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await (await registry.retireModel(MODEL_ID)).wait();
       await expect(registry.connect(stranger).registerModel(MODEL_ID, config))
         .to.be.revertedWithCustomError(registry, "ModelRegistryModelExists")
         .withArgs(MODEL_ID);
     });
 
-    it("reverts when the tier mask is empty or names a tier that does not exist", async function () {
-      const { registry, config } = await networkHelpers.loadFixture(deployedRegistry);
-      for (const acceptedTiers of [0, 8, 0xff]) {
-        await expect(registry.registerModel(MODEL_ID, { ...config, acceptedTiers }))
+    it("reverts when the tier mask is empty", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.registerModel(NEW_ID, { ...config, acceptedTiers: 0 }))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryInvalidTiers")
+        .withArgs(0);
+    });
+
+    it("reverts when the tier mask names a tier that does not exist", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      for (const acceptedTiers of [8, 9, 0x0f, 0x80, 0xff]) {
+        await expect(registry.registerModel(NEW_ID, { ...config, acceptedTiers }))
           .to.be.revertedWithCustomError(registry, "ModelRegistryInvalidTiers")
           .withArgs(acceptedTiers);
       }
     });
 
-    it("reverts when the input or output size is zero", async function () {
-      const { registry, config } = await networkHelpers.loadFixture(deployedRegistry);
-      await expect(registry.registerModel(MODEL_ID, { ...config, inputSize: 0 }))
+    it("reverts when the input size is zero", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.registerModel(NEW_ID, { ...config, inputSize: 0 }))
         .to.be.revertedWithCustomError(registry, "ModelRegistryInvalidShape")
-        .withArgs(0, 1);
-      await expect(registry.registerModel(MODEL_ID, { ...config, outputSize: 0 }))
-        .to.be.revertedWithCustomError(registry, "ModelRegistryInvalidShape")
-        .withArgs(4, 0);
+        .withArgs(0, config.outputSize);
     });
 
-    it("reverts when the ZK verifier has no code", async function () {
-      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedRegistry);
-      await expect(registry.registerModel(MODEL_ID, { ...config, verifier: stranger.address }))
+    it("reverts when the output size is zero", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.registerModel(NEW_ID, { ...config, outputSize: 0 }))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryInvalidShape")
+        .withArgs(config.inputSize, 0);
+    });
+
+    it("reverts when the ZK tier is accepted and the verifier is the zero address", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.registerModel(NEW_ID, { ...config, verifier: ZeroAddress }))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryVerifierHasNoCode")
+        .withArgs(ZeroAddress);
+    });
+
+    it("reverts when the ZK tier is accepted and the verifier is an account without code", async function () {
+      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.registerModel(NEW_ID, { ...config, verifier: stranger.address }))
         .to.be.revertedWithCustomError(registry, "ModelRegistryVerifierHasNoCode")
         .withArgs(stranger.address);
     });
 
     it("reverts when the verifier answers another verifying-key hash", async function () {
-      const { registry, config } = await networkHelpers.loadFixture(deployedRegistry);
-      const wrong = id("another key");
-      await expect(registry.registerModel(MODEL_ID, { ...config, verifyingKeyHash: wrong }))
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      const wrong = id("another verifying key");
+      await expect(registry.registerModel(NEW_ID, { ...config, verifyingKeyHash: wrong }))
         .to.be.revertedWithCustomError(registry, "ModelRegistryVerifierMismatch")
         .withArgs(config.verifier, wrong, config.verifyingKeyHash);
+    });
+
+    it("reverts when a ZK-only model names a verifier with another hash", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(
+        registry.registerModel(NEW_ID, { ...config, verifyingKeyHash: ZeroHash, acceptedTiers: tierMask([Tier.ZK]) }),
+      )
+        .to.be.revertedWithCustomError(registry, "ModelRegistryVerifierMismatch")
+        .withArgs(config.verifier, ZeroHash, config.verifyingKeyHash);
+    });
+
+    it("reverts when the verifier is a contract that is not a ZK verifier", async function () {
+      const { system, registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      const notAVerifier = await system.token.getAddress();
+      await expect(registry.registerModel(NEW_ID, { ...config, verifier: notAVerifier })).to.be.revertedWithoutReason(
+        ethers,
+      );
     });
   });
 
   describe("setPrice", function () {
-    it("changes one tier's price and emits old and new", async function () {
-      const { registry } = await networkHelpers.loadFixture(registeredModel);
+    it("changes one tier's price and emits the old and new price", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
       await expect(registry.setPrice(MODEL_ID, Tier.SIGNED, 11n))
         .to.emit(registry, "ModelPriceUpdated")
         .withArgs(MODEL_ID, Tier.SIGNED, 10n, 11n);
+      expect((await registry.getModel(MODEL_ID)).prices).to.deep.equal([30n, 20n, 11n]);
       expect((await registry.terms(MODEL_ID, Tier.SIGNED)).price).to.equal(11n);
     });
 
-    it("reverts for an unknown model, a caller who is not the owner, and a retired model", async function () {
-      const { registry, stranger } = await networkHelpers.loadFixture(registeredModel);
-      await expect(registry.setPrice(id("unknown"), Tier.ZK, 1n))
+    it("emits the previous price on a second change", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await (await registry.setPrice(MODEL_ID, Tier.ZK, 31n)).wait();
+      await expect(registry.setPrice(MODEL_ID, Tier.ZK, 0n))
+        .to.emit(registry, "ModelPriceUpdated")
+        .withArgs(MODEL_ID, Tier.ZK, 31n, 0n);
+    });
+
+    it("reverts when the model is unknown", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.setPrice(NEW_ID, Tier.ZK, 1n))
         .to.be.revertedWithCustomError(registry, "ModelRegistryUnknownModel")
-        .withArgs(id("unknown"));
+        .withArgs(NEW_ID);
+    });
+
+    it("reverts when the caller is not the owner", async function () {
+      const { registry, stranger } = await networkHelpers.loadFixture(deployedModelRegistry);
       await expect(registry.connect(stranger).setPrice(MODEL_ID, Tier.ZK, 1n))
         .to.be.revertedWithCustomError(registry, "ModelRegistryNotModelOwner")
         .withArgs(MODEL_ID, stranger.address);
+    });
+
+    it("reverts when the caller is the deployer of the system but not the owner", async function () {
+      const { registry, admin } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.connect(admin).setPrice(MODEL_ID, Tier.ZK, 1n))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryNotModelOwner")
+        .withArgs(MODEL_ID, admin.address);
+    });
+
+    it("reverts when the model is retired", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
       await (await registry.retireModel(MODEL_ID)).wait();
       await expect(registry.setPrice(MODEL_ID, Tier.ZK, 1n))
         .to.be.revertedWithCustomError(registry, "ModelRegistryModelRetired")
@@ -141,34 +249,69 @@ describe("ModelRegistry", function () {
   });
 
   describe("retireModel", function () {
-    it("retires for good: terms no longer accept any tier", async function () {
-      const { registry } = await networkHelpers.loadFixture(registeredModel);
-      expect((await registry.terms(MODEL_ID, Tier.ZK)).accepted).to.equal(true);
+    it("retires the model and emits ModelRetired", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
       await expect(registry.retireModel(MODEL_ID)).to.emit(registry, "ModelRetired").withArgs(MODEL_ID);
-      expect((await registry.terms(MODEL_ID, Tier.ZK)).accepted).to.equal(false);
-      await expect(registry.retireModel(MODEL_ID)).to.be.revertedWithCustomError(registry, "ModelRegistryModelRetired");
+      expect((await registry.getModel(MODEL_ID)).retired).to.equal(true);
+    });
+
+    it("reverts when the model is unknown", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.retireModel(NEW_ID))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryUnknownModel")
+        .withArgs(NEW_ID);
     });
 
     it("reverts when the caller is not the owner", async function () {
-      const { registry, stranger } = await networkHelpers.loadFixture(registeredModel);
+      const { registry, stranger } = await networkHelpers.loadFixture(deployedModelRegistry);
       await expect(registry.connect(stranger).retireModel(MODEL_ID))
         .to.be.revertedWithCustomError(registry, "ModelRegistryNotModelOwner")
         .withArgs(MODEL_ID, stranger.address);
     });
+
+    it("reverts when the model is retired already", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await (await registry.retireModel(MODEL_ID)).wait();
+      await expect(registry.retireModel(MODEL_ID))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryModelRetired")
+        .withArgs(MODEL_ID);
+    });
   });
 
-  describe("terms and getModel", function () {
-    it("report unknown models and tiers the model does not accept without reverting", async function () {
-      const { registry, config } = await networkHelpers.loadFixture(registeredModel);
-      expect((await registry.terms(id("unknown"), Tier.ZK)).accepted).to.equal(false);
-      const tee = await registry.terms(MODEL_ID, Tier.TEE);
-      expect(tee.accepted).to.equal(false);
-      const zk = await registry.terms(MODEL_ID, Tier.ZK);
-      expect([zk.accepted, zk.price, zk.verifier]).to.deep.equal([true, 30n, config.verifier]);
-      await expect(registry.getModel(id("unknown"))).to.be.revertedWithCustomError(
-        registry,
-        "ModelRegistryUnknownModel",
-      );
+  describe("getModel", function () {
+    it("reverts when the model is unknown", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(registry.getModel(NEW_ID))
+        .to.be.revertedWithCustomError(registry, "ModelRegistryUnknownModel")
+        .withArgs(NEW_ID);
+    });
+  });
+
+  describe("terms", function () {
+    it("accepts a tier in the model's mask, with its price and verifier", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      expect(await registry.terms(MODEL_ID, Tier.ZK)).to.deep.equal([true, 30n, config.verifier]);
+      expect(await registry.terms(MODEL_ID, Tier.SIGNED)).to.deep.equal([true, 10n, config.verifier]);
+    });
+
+    it("does not accept a tier outside the model's mask", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      expect(await registry.terms(MODEL_ID, Tier.TEE)).to.deep.equal([false, 20n, config.verifier]);
+    });
+
+    it("does not accept any tier of an unknown model, without reverting", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
+      for (const tier of ALL_TIERS) {
+        expect(await registry.terms(NEW_ID, tier)).to.deep.equal([false, 0n, ZeroAddress]);
+      }
+    });
+
+    it("does not accept any tier of a retired model", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await (await registry.retireModel(MODEL_ID)).wait();
+      for (const tier of ALL_TIERS) {
+        expect((await registry.terms(MODEL_ID, tier)).accepted).to.equal(false);
+      }
     });
   });
 });

@@ -1,16 +1,18 @@
 import { expect } from "chai";
-import { Wallet, ZeroAddress, concat, id, type Signer } from "ethers";
+import { Wallet, ZeroAddress, concat, id, verifyTypedData, type Signer } from "ethers";
 import { network } from "hardhat";
 
 import { deployLocalSystem } from "../../sdk/local/deploy.js";
 import { onboardEnclave } from "../../sdk/local/onboarding.js";
 import type { Hex } from "../../sdk/settlement/item.js";
 import { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "../../sdk/tee/enclave.js";
-import { signTestAttestation, testVendor, testVendorDomain } from "../../sdk/tee/testVendor.js";
+import { ATTESTATION_TYPES, signTestAttestation, testVendor, testVendorDomain } from "../../sdk/tee/testVendor.js";
+import { TeeRegistry__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
+/** Mirrors `ITeeRegistry.EnclaveStatus`. */
 enum Status {
   None,
   Active,
@@ -21,303 +23,730 @@ enum Status {
 }
 
 const MODEL = id("tee model") as Hex;
-const OTHER_MODEL = id("other model") as Hex;
+const OTHER_MODEL = id("other tee model") as Hex;
 const MEASUREMENT = id("enclave image v1") as Hex;
 const NEW_MEASUREMENT = id("enclave image v2") as Hex;
 
-/** The named fixture: the deployed system with one allowed measurement for MODEL, and an operator. */
-async function deployedRegistry() {
+/** A simulated enclave with a fixed key, so failures reproduce. */
+function enclaveOf(label: string, measurement: Hex = MEASUREMENT, debug = false): SimulatedEnclave {
+  return new SimulatedEnclave(measurement, { key: new Wallet(id(`enclave key ${label}`)), debug });
+}
+
+/**
+ * The named fixture: the system deployed by the Ignition module (the test-vendor adapter allowed), MEASUREMENT allowed
+ * for MODEL, and `enclave` registered for MODEL by `operator` through the SDK's `onboardEnclave`.
+ */
+async function deployedTeeRegistry() {
   const system = await deployLocalSystem(connection);
   const [governor, operator, stranger] = await ethers.getSigners();
   const registry = system.teeRegistry;
   await (await registry.allowMeasurement(MODEL, MEASUREMENT)).wait();
   const verifier = await system.testVendorVerifier.getAddress();
-  return { system, registry, governor, operator, stranger, verifier };
+  const enclave = enclaveOf("registered");
+  await onboardEnclave(registry, operator, enclave, verifier, MODEL);
+  const registered = await registry.getEnclave(enclave.address);
+  const maxAge = await registry.maxAttestationAge();
+  const governorRole = await registry.GOVERNOR_ROLE();
+  return { system, registry, governor, operator, stranger, verifier, enclave, registered, maxAge, governorRole };
 }
 
-/** An enclave registered by `operator` for MODEL. */
-async function registeredEnclave() {
-  const fixture = await deployedRegistry();
-  const enclave = new SimulatedEnclave(MEASUREMENT, { key: new Wallet(id("registered enclave")) });
-  await onboardEnclave(fixture.registry, fixture.operator, enclave, fixture.verifier, MODEL);
-  return { ...fixture, enclave };
+type Fixture = Awaited<ReturnType<typeof deployedTeeRegistry>>;
+
+/** The hash of block `tag`. */
+async function blockHash(tag: number | "latest"): Promise<{ number: number; hash: Hex }> {
+  const block = await ethers.provider.getBlock(tag);
+  if (block?.hash == null) throw new Error(`block ${tag} is not available`);
+  return { number: block.number, hash: block.hash as Hex };
 }
 
-/** The binding context of the latest block, and that block's number. */
-async function latestContext(registry: string): Promise<{ context: EnclaveBindingContext; bindingBlock: number }> {
-  const block = (await ethers.provider.getBlock("latest"))!;
-  const { chainId } = await ethers.provider.getNetwork();
-  return { context: { chainId, registry, bindingBlockHash: block.hash as Hex }, bindingBlock: block.number };
+/** The binding context of the latest block (what an enclave attesting now would bind), and that block's number. */
+async function latestContext(f: Fixture): Promise<{ context: EnclaveBindingContext; bindingBlock: number }> {
+  const block = await blockHash("latest");
+  return {
+    context: { chainId: f.system.chainId, registry: await f.registry.getAddress(), bindingBlockHash: block.hash },
+    bindingBlock: block.number,
+  };
 }
 
-async function register(
-  fixture: Awaited<ReturnType<typeof deployedRegistry>>,
-  enclave: SimulatedEnclave,
-  as: Signer,
-  model = MODEL,
-) {
-  const { context, bindingBlock } = await latestContext(await fixture.registry.getAddress());
-  const attestation = await enclave.attest(fixture.verifier, context);
-  return fixture.registry
-    .connect(as)
-    .registerEnclave(model, enclave.address, fixture.verifier, attestation, bindingBlock);
+/** A vendor-signed attestation of `measurement` carrying `reportData`, for the deployed adapter. */
+async function vendorAttestation(f: Fixture, reportData: Hex, measurement = MEASUREMENT): Promise<Hex> {
+  return signTestAttestation(testVendor(), testVendorDomain(f.system.chainId, f.verifier), {
+    measurement,
+    reportData,
+    debug: false,
+  });
+}
+
+/** Registers `enclave` for `model` as `as`, attesting against the latest block. */
+async function register(f: Fixture, enclave: SimulatedEnclave, as: Signer, model = MODEL) {
+  const { context, bindingBlock } = await latestContext(f);
+  const attestation = await enclave.attest(f.verifier, context);
+  return f.registry.connect(as).registerEnclave(model, enclave.address, f.verifier, attestation, bindingBlock);
+}
+
+/** Re-attests `enclave` (the key registered in the fixture, possibly with a new measurement) as `as`. */
+async function reattest(f: Fixture, enclave: SimulatedEnclave, as: Signer) {
+  const { context, bindingBlock } = await latestContext(f);
+  const attestation = await enclave.attest(f.verifier, context);
+  return f.registry.connect(as).reattest(enclave.address, f.verifier, attestation, bindingBlock);
+}
+
+/** The next block's timestamp, set explicitly so that expiries can be checked exactly. */
+async function pinNextTimestamp(seconds = 10): Promise<bigint> {
+  const next = BigInt(await networkHelpers.time.latest()) + BigInt(seconds);
+  await networkHelpers.time.setNextBlockTimestamp(next);
+  return next;
 }
 
 describe("TeeRegistry", function () {
-  describe("governance", function () {
-    it("keeps the allow-lists and the maximum age behind GOVERNOR_ROLE", async function () {
-      const { registry, stranger, verifier } = await networkHelpers.loadFixture(deployedRegistry);
-      const role = await registry.GOVERNOR_ROLE();
-      const calls = [
-        registry.connect(stranger).allowMeasurement(MODEL, NEW_MEASUREMENT),
-        registry.connect(stranger).revokeMeasurement(MODEL, MEASUREMENT),
-        registry.connect(stranger).setAttestationVerifier(verifier, false),
-        registry.connect(stranger).setMaxAttestationAge(1n),
-      ];
-      for (const call of calls) {
-        await expect(call)
-          .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
-          .withArgs(stranger.address, role);
-      }
+  describe("constructor", function () {
+    it("is deployed with the module's parameters and roles", async function () {
+      const { system, registry, governor, governorRole, maxAge } =
+        await networkHelpers.loadFixture(deployedTeeRegistry);
+      expect(maxAge).to.equal(30n * 24n * 3600n);
+      expect(await registry.hasRole(await registry.DEFAULT_ADMIN_ROLE(), governor.address)).to.equal(true);
+      expect(await registry.hasRole(governorRole, governor.address)).to.equal(true);
+      expect(await system.settlement.teeRegistry()).to.equal(await registry.getAddress());
     });
 
-    it("emits every change with its old and new value", async function () {
-      const { registry, verifier } = await networkHelpers.loadFixture(deployedRegistry);
+    it("emits the initial maximum attestation age", async function () {
+      const { governor } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const deployed = await new TeeRegistry__factory(governor).deploy(governor.address, 60n);
+      await expect(deployed.deploymentTransaction()).to.emit(deployed, "MaxAttestationAgeUpdated").withArgs(0n, 60n);
+    });
+
+    it("reverts when the admin is the zero address", async function () {
+      const { registry, governor } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(new TeeRegistry__factory(governor).deploy(ZeroAddress, 60n)).to.be.revertedWithCustomError(
+        registry,
+        "TeeRegistryZeroAddress",
+      );
+    });
+
+    it("reverts when the maximum attestation age is zero", async function () {
+      const { registry, governor } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(new TeeRegistry__factory(governor).deploy(governor.address, 0n)).to.be.revertedWithCustomError(
+        registry,
+        "TeeRegistryZeroMaxAge",
+      );
+    });
+  });
+
+  describe("allowMeasurement", function () {
+    it("allows the measurement for that model only and emits it", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedTeeRegistry);
       await expect(registry.allowMeasurement(MODEL, NEW_MEASUREMENT))
         .to.emit(registry, "MeasurementAllowed")
         .withArgs(MODEL, NEW_MEASUREMENT);
-      await expect(registry.revokeMeasurement(MODEL, NEW_MEASUREMENT))
-        .to.emit(registry, "MeasurementRevoked")
-        .withArgs(MODEL, NEW_MEASUREMENT);
-      await expect(registry.setAttestationVerifier(verifier, false))
-        .to.emit(registry, "AttestationVerifierSet")
-        .withArgs(verifier, true, false);
-      const age = await registry.maxAttestationAge();
-      await expect(registry.setMaxAttestationAge(60n)).to.emit(registry, "MaxAttestationAgeUpdated").withArgs(age, 60n);
+      expect(await registry.isMeasurementAllowed(MODEL, NEW_MEASUREMENT)).to.equal(true);
+      expect(await registry.isMeasurementAllowed(OTHER_MODEL, NEW_MEASUREMENT)).to.equal(false);
     });
 
-    it("refuses a zero verifier address and a zero maximum age", async function () {
-      const { registry } = await networkHelpers.loadFixture(deployedRegistry);
+    it("is open to a governor granted by the admin", async function () {
+      const { registry, stranger, governorRole } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await registry.grantRole(governorRole, stranger.address)).wait();
+      await expect(registry.connect(stranger).allowMeasurement(MODEL, NEW_MEASUREMENT)).to.emit(
+        registry,
+        "MeasurementAllowed",
+      );
+    });
+
+    it("reverts when the caller is not a governor", async function () {
+      const { registry, stranger, governorRole } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(registry.connect(stranger).allowMeasurement(MODEL, NEW_MEASUREMENT))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, governorRole);
+    });
+
+    it("reverts when the caller is an enclave operator but not a governor", async function () {
+      const { registry, operator, governorRole } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(registry.connect(operator).allowMeasurement(MODEL, NEW_MEASUREMENT))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(operator.address, governorRole);
+    });
+  });
+
+  describe("revokeMeasurement", function () {
+    it("revokes the measurement for that model and emits it", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await registry.allowMeasurement(OTHER_MODEL, MEASUREMENT)).wait();
+      await expect(registry.revokeMeasurement(MODEL, MEASUREMENT))
+        .to.emit(registry, "MeasurementRevoked")
+        .withArgs(MODEL, MEASUREMENT);
+      expect(await registry.isMeasurementAllowed(MODEL, MEASUREMENT)).to.equal(false);
+      expect(await registry.isMeasurementAllowed(OTHER_MODEL, MEASUREMENT)).to.equal(true);
+    });
+
+    it("reverts when the caller is not a governor", async function () {
+      const { registry, stranger, governorRole } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(registry.connect(stranger).revokeMeasurement(MODEL, MEASUREMENT))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, governorRole);
+    });
+  });
+
+  describe("setAttestationVerifier", function () {
+    it("adds a verifier and emits the old and new state", async function () {
+      const { registry, stranger } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(registry.setAttestationVerifier(stranger.address, true))
+        .to.emit(registry, "AttestationVerifierSet")
+        .withArgs(stranger.address, false, true);
+    });
+
+    it("removes a verifier and emits the old and new state; registrations through it are refused", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(f.registry.setAttestationVerifier(f.verifier, false))
+        .to.emit(f.registry, "AttestationVerifierSet")
+        .withArgs(f.verifier, true, false);
+      await expect(register(f, enclaveOf("new"), f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryUnknownAttestationVerifier")
+        .withArgs(f.verifier);
+    });
+
+    it("reverts when the verifier is the zero address", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedTeeRegistry);
       await expect(registry.setAttestationVerifier(ZeroAddress, true)).to.be.revertedWithCustomError(
         registry,
         "TeeRegistryZeroAddress",
       );
+    });
+
+    it("reverts when the caller is not a governor", async function () {
+      const { registry, stranger, verifier, governorRole } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(registry.connect(stranger).setAttestationVerifier(verifier, false))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, governorRole);
+    });
+  });
+
+  describe("setMaxAttestationAge", function () {
+    it("sets the age and emits the old and new value; new registrations expire after it", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(f.registry.setMaxAttestationAge(60n))
+        .to.emit(f.registry, "MaxAttestationAgeUpdated")
+        .withArgs(f.maxAge, 60n);
+      expect(await f.registry.maxAttestationAge()).to.equal(60n);
+      const enclave = enclaveOf("new");
+      const now = await pinNextTimestamp();
+      await (await register(f, enclave, f.operator)).wait();
+      expect((await f.registry.getEnclave(enclave.address)).expiresAt).to.equal(now + 60n);
+    });
+
+    it("reverts when the age is zero", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedTeeRegistry);
       await expect(registry.setMaxAttestationAge(0n)).to.be.revertedWithCustomError(registry, "TeeRegistryZeroMaxAge");
+    });
+
+    it("reverts when the caller is not a governor", async function () {
+      const { registry, stranger, governorRole } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(registry.connect(stranger).setMaxAttestationAge(60n))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, governorRole);
     });
   });
 
   describe("registerEnclave", function () {
-    it("registers the key with its measurement and expiry", async function () {
-      const fixture = await networkHelpers.loadFixture(deployedRegistry);
-      const enclave = new SimulatedEnclave(MEASUREMENT);
-      await expect(register(fixture, enclave, fixture.operator))
-        .to.emit(fixture.registry, "EnclaveRegistered")
-        .withArgs(enclave.address, fixture.operator.address, MODEL, MEASUREMENT, (v: bigint) => v > 0n);
-      expect(await fixture.registry.enclaveStatus(enclave.address, MODEL)).to.deep.equal([
-        fixture.operator.address,
-        BigInt(Status.Active),
+    it("registers the key for the caller and emits its model, measurement and expiry", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclave.attest(f.verifier, context);
+      const now = await pinNextTimestamp();
+      await expect(
+        f.registry.connect(f.stranger).registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock),
+      )
+        .to.emit(f.registry, "EnclaveRegistered")
+        .withArgs(enclave.address, f.stranger.address, MODEL, MEASUREMENT, now + f.maxAge);
+      expect(await f.registry.getEnclave(enclave.address)).to.deep.equal([
+        f.stranger.address,
+        now,
+        now + f.maxAge,
+        false,
+        MODEL,
+        MEASUREMENT,
       ]);
     });
 
-    it("computes the same binding as the SDK", async function () {
-      const { registry } = await networkHelpers.loadFixture(deployedRegistry);
-      const key = Wallet.createRandom().address;
-      const { context, bindingBlock } = await latestContext(await registry.getAddress());
-      // A call runs in the context of the latest block, whose own hash is not yet available to it.
-      await networkHelpers.mine(1);
-      expect(await registry.enclaveBinding(key, bindingBlock)).to.equal(enclaveBinding(key, context));
+    it("accepts a binding block exactly 256 blocks old", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclave.attest(f.verifier, context);
+      // The registration lands in block bindingBlock + 256.
+      await networkHelpers.mine(255);
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock),
+      ).to.emit(f.registry, "EnclaveRegistered");
     });
 
-    it("reverts for a verifier that is not allowed and for the zero key", async function () {
-      const fixture = await networkHelpers.loadFixture(deployedRegistry);
-      const { registry, operator, stranger } = fixture;
+    it("reverts when the attestation verifier is not allowed", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclave.attest(f.verifier, context);
       await expect(
-        registry.connect(operator).registerEnclave(MODEL, Wallet.createRandom().address, stranger.address, "0x", 1),
+        f.registry
+          .connect(f.operator)
+          .registerEnclave(MODEL, enclave.address, f.stranger.address, attestation, bindingBlock),
       )
-        .to.be.revertedWithCustomError(registry, "TeeRegistryUnknownAttestationVerifier")
-        .withArgs(stranger.address);
-      await expect(
-        registry.connect(operator).registerEnclave(MODEL, ZeroAddress, fixture.verifier, "0x", 1),
-      ).to.be.revertedWithCustomError(registry, "TeeRegistryZeroAddress");
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryUnknownAttestationVerifier")
+        .withArgs(f.stranger.address);
     });
 
-    it("reverts when the binding block is older than 256 blocks, or not yet mined", async function () {
-      const fixture = await networkHelpers.loadFixture(deployedRegistry);
-      const enclave = new SimulatedEnclave(MEASUREMENT);
-      const { context, bindingBlock } = await latestContext(await fixture.registry.getAddress());
-      const attestation = await enclave.attest(fixture.verifier, context);
+    it("reverts when the enclave key is the zero address", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await vendorAttestation(f, enclaveBinding(ZeroAddress, context));
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, ZeroAddress, f.verifier, attestation, bindingBlock),
+      ).to.be.revertedWithCustomError(f.registry, "TeeRegistryZeroAddress");
+    });
+
+    it("reverts when the binding block is more than 256 blocks old", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclave.attest(f.verifier, context);
+      // The registration lands in block bindingBlock + 257.
+      await networkHelpers.mine(256);
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock),
+      )
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryStaleBindingBlock")
+        .withArgs(bindingBlock, bindingBlock + 257);
+    });
+
+    it("reverts when the binding block is far in the past (300 blocks)", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclave.attest(f.verifier, context);
       await networkHelpers.mine(300);
       await expect(
-        fixture.registry
-          .connect(fixture.operator)
-          .registerEnclave(MODEL, enclave.address, fixture.verifier, attestation, bindingBlock),
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock),
       )
-        .to.be.revertedWithCustomError(fixture.registry, "TeeRegistryStaleBindingBlock")
-        .withArgs(bindingBlock, (v: bigint) => v > BigInt(bindingBlock) + 256n);
-      const future = (await ethers.provider.getBlockNumber()) + 5;
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryStaleBindingBlock")
+        .withArgs(bindingBlock, bindingBlock + 301);
+    });
+
+    it("reverts when the binding block is the block of the registration itself", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclave.attest(f.verifier, context);
+      const current = bindingBlock + 1;
       await expect(
-        fixture.registry
-          .connect(fixture.operator)
-          .registerEnclave(MODEL, enclave.address, fixture.verifier, attestation, future),
-      ).to.be.revertedWithCustomError(fixture.registry, "TeeRegistryStaleBindingBlock");
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, attestation, current),
+      )
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryStaleBindingBlock")
+        .withArgs(current, current);
     });
 
-    it("reverts when the report data binds another key, registry or chain", async function () {
-      const fixture = await networkHelpers.loadFixture(deployedRegistry);
-      const enclave = new SimulatedEnclave(MEASUREMENT);
-      const { context, bindingBlock } = await latestContext(await fixture.registry.getAddress());
-      const otherKey = new SimulatedEnclave(MEASUREMENT);
-      for (const wrong of [
-        await otherKey.attest(fixture.verifier, context),
-        await enclave.attest(fixture.verifier, { ...context, registry: fixture.stranger.address }),
-        await signTestAttestation(testVendor(), testVendorDomain(context.chainId, fixture.verifier), {
-          measurement: MEASUREMENT,
-          reportData: enclaveBinding(enclave.address, { ...context, chainId: 1n }),
-          debug: false,
-        }),
-      ]) {
-        await expect(
-          fixture.registry
-            .connect(fixture.operator)
-            .registerEnclave(MODEL, enclave.address, fixture.verifier, wrong, bindingBlock),
-        ).to.be.revertedWithCustomError(fixture.registry, "TeeRegistryReportDataMismatch");
-      }
+    it("reverts when the binding block is in the future", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclave.attest(f.verifier, context);
+      const future = bindingBlock + 5;
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, attestation, future),
+      )
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryStaleBindingBlock")
+        .withArgs(future, bindingBlock + 1);
     });
 
-    it("refuses debug enclaves and measurements not allowed for the model", async function () {
-      const fixture = await networkHelpers.loadFixture(deployedRegistry);
-      await expect(register(fixture, new SimulatedEnclave(MEASUREMENT, { debug: true }), fixture.operator))
-        .to.be.revertedWithCustomError(fixture.registry, "TeeRegistryDebugEnclave")
+    it("reverts when the attestation binds another enclave key", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const otherKeyAttestation = await enclaveOf("other").attest(f.verifier, context);
+      await expect(
+        f.registry
+          .connect(f.operator)
+          .registerEnclave(MODEL, enclave.address, f.verifier, otherKeyAttestation, bindingBlock),
+      )
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryReportDataMismatch")
+        .withArgs(enclaveBinding(enclave.address, context), enclaveBinding(enclaveOf("other").address, context));
+    });
+
+    it("reverts when the attestation binds another registry", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const elsewhere = { ...context, registry: await f.system.modelRegistry.getAddress() };
+      const attestation = await enclave.attest(f.verifier, elsewhere);
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock),
+      )
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryReportDataMismatch")
+        .withArgs(enclaveBinding(enclave.address, context), enclaveBinding(enclave.address, elsewhere));
+    });
+
+    it("reverts when the attestation binds another chain id", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const otherChain = { ...context, chainId: 1n };
+      // The vendor signs for the adapter on this chain; only the report data names chain 1.
+      const attestation = await vendorAttestation(f, enclaveBinding(enclave.address, otherChain));
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock),
+      )
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryReportDataMismatch")
+        .withArgs(enclaveBinding(enclave.address, context), enclaveBinding(enclave.address, otherChain));
+    });
+
+    it("reverts when the attestation binds the hash of another block than the binding block", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclave.attest(f.verifier, context);
+      const previous = await blockHash(bindingBlock - 1);
+      await expect(
+        f.registry
+          .connect(f.operator)
+          .registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock - 1),
+      )
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryReportDataMismatch")
+        .withArgs(
+          enclaveBinding(enclave.address, { ...context, bindingBlockHash: previous.hash }),
+          enclaveBinding(enclave.address, context),
+        );
+    });
+
+    it("reverts when the enclave runs in debug mode", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(register(f, enclaveOf("debug", MEASUREMENT, true), f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryDebugEnclave")
         .withArgs(MEASUREMENT);
-      await expect(register(fixture, new SimulatedEnclave(NEW_MEASUREMENT), fixture.operator))
-        .to.be.revertedWithCustomError(fixture.registry, "TeeRegistryMeasurementNotAllowed")
+    });
+
+    it("reverts when the measurement is not allowed for the model", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(register(f, enclaveOf("new", NEW_MEASUREMENT), f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryMeasurementNotAllowed")
         .withArgs(MODEL, NEW_MEASUREMENT);
-      await expect(register(fixture, new SimulatedEnclave(MEASUREMENT), fixture.operator, OTHER_MODEL))
-        .to.be.revertedWithCustomError(fixture.registry, "TeeRegistryMeasurementNotAllowed")
+    });
+
+    it("reverts when the measurement is allowed for another model only", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(register(f, enclaveOf("new"), f.operator, OTHER_MODEL))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryMeasurementNotAllowed")
         .withArgs(OTHER_MODEL, MEASUREMENT);
     });
 
-    it("refuses an attestation signed by anyone but the vendor, and one of the wrong length", async function () {
-      const fixture = await networkHelpers.loadFixture(deployedRegistry);
-      const { system, registry, operator, verifier, stranger } = fixture;
-      const enclave = new SimulatedEnclave(MEASUREMENT);
-      const { context, bindingBlock } = await latestContext(await registry.getAddress());
+    it("reverts when the measurement was revoked", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.revokeMeasurement(MODEL, MEASUREMENT)).wait();
+      await expect(register(f, enclaveOf("new"), f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryMeasurementNotAllowed")
+        .withArgs(MODEL, MEASUREMENT);
+    });
+
+    it("reverts when the attestation is signed by another key than the vendor's", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
       const forger = new Wallet(id("not the vendor"));
-      const forged = await signTestAttestation(forger, testVendorDomain(context.chainId, verifier), {
-        measurement: MEASUREMENT,
-        reportData: enclaveBinding(enclave.address, context),
-        debug: false,
-      });
-      await expect(registry.connect(operator).registerEnclave(MODEL, enclave.address, verifier, forged, bindingBlock))
-        .to.be.revertedWithCustomError(system.testVendorVerifier, "TestAttestationInvalidSignature")
-        .withArgs(forger.address);
-      // Signed for another verifier contract: the vendor's EIP-712 domain binds it.
-      const otherDomain = await signTestAttestation(testVendor(), testVendorDomain(context.chainId, stranger.address), {
+      const forged = await signTestAttestation(forger, testVendorDomain(f.system.chainId, f.verifier), {
         measurement: MEASUREMENT,
         reportData: enclaveBinding(enclave.address, context),
         debug: false,
       });
       await expect(
-        registry.connect(operator).registerEnclave(MODEL, enclave.address, verifier, otherDomain, bindingBlock),
-      ).to.be.revertedWithCustomError(system.testVendorVerifier, "TestAttestationInvalidSignature");
-      const valid = await enclave.attest(verifier, context);
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, forged, bindingBlock),
+      )
+        .to.be.revertedWithCustomError(f.system.testVendorVerifier, "TestAttestationInvalidSignature")
+        .withArgs(forger.address);
+    });
+
+    it("reverts when the vendor signed for another adapter contract", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const statement = {
+        measurement: MEASUREMENT,
+        reportData: enclaveBinding(enclave.address, context),
+        debug: false,
+      };
+      const otherAdapter = await signTestAttestation(
+        testVendor(),
+        testVendorDomain(f.system.chainId, f.stranger.address),
+        statement,
+      );
+      const recovered = verifyTypedData(
+        testVendorDomain(f.system.chainId, f.verifier),
+        ATTESTATION_TYPES,
+        statement,
+        `0x${otherAdapter.slice(2 + 65 * 2)}`,
+      );
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, otherAdapter, bindingBlock),
+      )
+        .to.be.revertedWithCustomError(f.system.testVendorVerifier, "TestAttestationInvalidSignature")
+        .withArgs(recovered);
+    });
+
+    it("reverts when the attestation does not have the adapter's length", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("new");
+      const { context, bindingBlock } = await latestContext(f);
+      const valid = await enclave.attest(f.verifier, context);
       for (const malformed of ["0x", concat([valid, "0x00"]), valid.slice(0, -2)]) {
         await expect(
-          registry.connect(operator).registerEnclave(MODEL, enclave.address, verifier, malformed, bindingBlock),
+          f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, malformed, bindingBlock),
         )
-          .to.be.revertedWithCustomError(system.testVendorVerifier, "TestAttestationMalformed")
+          .to.be.revertedWithCustomError(f.system.testVendorVerifier, "TestAttestationMalformed")
           .withArgs((malformed.length - 2) / 2);
       }
     });
 
-    it("refuses a key that is registered already, even by its own operator", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredEnclave);
-      for (const as of [fixture.operator, fixture.stranger]) {
-        await expect(register(fixture, fixture.enclave, as))
-          .to.be.revertedWithCustomError(fixture.registry, "TeeRegistryEnclaveExists")
-          .withArgs(fixture.enclave.address);
-      }
+    it("reverts when the key is registered already, by its own operator", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(register(f, f.enclave, f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryEnclaveExists")
+        .withArgs(f.enclave.address);
+    });
+
+    it("reverts when the key is registered already, by another caller", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(register(f, f.enclave, f.stranger))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryEnclaveExists")
+        .withArgs(f.enclave.address);
+    });
+
+    it("reverts when the key was revoked, for good", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.connect(f.operator).revokeEnclave(f.enclave.address)).wait();
+      await expect(register(f, f.enclave, f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryEnclaveRevoked")
+        .withArgs(f.enclave.address);
     });
   });
 
   describe("reattest", function () {
-    it("refreshes the expiry and may move to a newly allowed measurement", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredEnclave);
-      const { registry, operator, verifier, enclave } = fixture;
-      const before = await registry.getEnclave(enclave.address);
+    it("refreshes the expiry and emits the old and new measurement and expiry", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
       await networkHelpers.time.increase(1000);
-      await (await registry.allowMeasurement(MODEL, NEW_MEASUREMENT)).wait();
-      const upgraded = new SimulatedEnclave(NEW_MEASUREMENT, { key: new Wallet(id("registered enclave")) });
-      const { context, bindingBlock } = await latestContext(await registry.getAddress());
-      await expect(
-        registry
-          .connect(operator)
-          .reattest(enclave.address, verifier, await upgraded.attest(verifier, context), bindingBlock),
-      )
-        .to.emit(registry, "EnclaveReattested")
-        .withArgs(enclave.address, MEASUREMENT, NEW_MEASUREMENT, before.expiresAt, (v: bigint) => v > before.expiresAt);
-      expect((await registry.getEnclave(enclave.address)).measurement).to.equal(NEW_MEASUREMENT);
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await f.enclave.attest(f.verifier, context);
+      const now = await pinNextTimestamp();
+      await expect(f.registry.connect(f.operator).reattest(f.enclave.address, f.verifier, attestation, bindingBlock))
+        .to.emit(f.registry, "EnclaveReattested")
+        .withArgs(f.enclave.address, MEASUREMENT, MEASUREMENT, f.registered.expiresAt, now + f.maxAge);
+      const after = await f.registry.getEnclave(f.enclave.address);
+      expect(after.expiresAt).to.equal(now + f.maxAge);
+      expect(after.registeredAt).to.equal(f.registered.registeredAt);
+      expect(after.operator).to.equal(f.operator.address);
     });
 
-    it("reverts for an unknown key, another caller, and a revoked key", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredEnclave);
-      const { registry, operator, stranger, verifier, enclave } = fixture;
-      const unknown = Wallet.createRandom().address;
-      await expect(registry.connect(operator).reattest(unknown, verifier, "0x", 1))
-        .to.be.revertedWithCustomError(registry, "TeeRegistryUnknownEnclave")
-        .withArgs(unknown);
-      await expect(registry.connect(stranger).reattest(enclave.address, verifier, "0x", 1))
-        .to.be.revertedWithCustomError(registry, "TeeRegistryNotOperator")
-        .withArgs(enclave.address, stranger.address);
-      await (await registry.connect(operator).revokeEnclave(enclave.address)).wait();
+    it("moves the enclave to a newly allowed measurement", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.allowMeasurement(MODEL, NEW_MEASUREMENT)).wait();
+      const upgraded = enclaveOf("registered", NEW_MEASUREMENT);
+      expect(upgraded.address).to.equal(f.enclave.address);
+      await expect(reattest(f, upgraded, f.operator))
+        .to.emit(f.registry, "EnclaveReattested")
+        .withArgs(f.enclave.address, MEASUREMENT, NEW_MEASUREMENT, f.registered.expiresAt, (v: bigint) => v > 0n);
+      expect((await f.registry.getEnclave(f.enclave.address)).measurement).to.equal(NEW_MEASUREMENT);
+    });
+
+    it("makes an expired enclave active again", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await networkHelpers.time.increaseTo(f.registered.expiresAt);
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Expired));
+      await (await reattest(f, f.enclave, f.operator)).wait();
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+
+    it("reverts when the key is unknown", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const unknown = enclaveOf("unknown");
+      await expect(reattest(f, unknown, f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryUnknownEnclave")
+        .withArgs(unknown.address);
+    });
+
+    it("reverts when the caller is not the operator", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(reattest(f, f.enclave, f.stranger))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryNotOperator")
+        .withArgs(f.enclave.address, f.stranger.address);
+    });
+
+    it("reverts when the caller is a governor but not the operator", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(reattest(f, f.enclave, f.governor))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryNotOperator")
+        .withArgs(f.enclave.address, f.governor.address);
+    });
+
+    it("reverts when the key was revoked", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.revokeEnclave(f.enclave.address)).wait();
+      await expect(reattest(f, f.enclave, f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryEnclaveRevoked")
+        .withArgs(f.enclave.address);
+    });
+
+    it("reverts when the new measurement is not allowed for the enclave's model", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(reattest(f, enclaveOf("registered", NEW_MEASUREMENT), f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryMeasurementNotAllowed")
+        .withArgs(MODEL, NEW_MEASUREMENT);
+    });
+
+    it("reverts when the new attestation is of a debug enclave", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(reattest(f, enclaveOf("registered", MEASUREMENT, true), f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryDebugEnclave")
+        .withArgs(MEASUREMENT);
+    });
+
+    it("reverts when the new attestation binds another key", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await enclaveOf("other").attest(f.verifier, context);
       await expect(
-        registry.connect(operator).reattest(enclave.address, verifier, "0x", 1),
-      ).to.be.revertedWithCustomError(registry, "TeeRegistryEnclaveRevoked");
+        f.registry.connect(f.operator).reattest(f.enclave.address, f.verifier, attestation, bindingBlock),
+      ).to.be.revertedWithCustomError(f.registry, "TeeRegistryReportDataMismatch");
+    });
+
+    it("reverts when the binding block is stale", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const { context, bindingBlock } = await latestContext(f);
+      const attestation = await f.enclave.attest(f.verifier, context);
+      await networkHelpers.mine(300);
+      await expect(f.registry.connect(f.operator).reattest(f.enclave.address, f.verifier, attestation, bindingBlock))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryStaleBindingBlock")
+        .withArgs(bindingBlock, bindingBlock + 301);
+    });
+
+    it("reverts when the attestation verifier is not allowed", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.setAttestationVerifier(f.verifier, false)).wait();
+      await expect(reattest(f, f.enclave, f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryUnknownAttestationVerifier")
+        .withArgs(f.verifier);
     });
   });
 
   describe("revokeEnclave", function () {
-    it("is open to the operator and governors only, once, and bars the key for good", async function () {
-      const fixture = await networkHelpers.loadFixture(registeredEnclave);
-      const { registry, governor, operator, stranger, enclave } = fixture;
-      await expect(registry.connect(stranger).revokeEnclave(enclave.address))
-        .to.be.revertedWithCustomError(registry, "TeeRegistryNotOperator")
-        .withArgs(enclave.address, stranger.address);
-      await expect(registry.connect(governor).revokeEnclave(enclave.address))
-        .to.emit(registry, "EnclaveRevoked")
-        .withArgs(enclave.address, governor.address);
-      await expect(registry.connect(operator).revokeEnclave(enclave.address)).to.be.revertedWithCustomError(
-        registry,
-        "TeeRegistryEnclaveRevoked",
-      );
-      await expect(register(fixture, enclave, operator)).to.be.revertedWithCustomError(
-        registry,
-        "TeeRegistryEnclaveRevoked",
-      );
-      const unknown = Wallet.createRandom().address;
-      await expect(registry.revokeEnclave(unknown)).to.be.revertedWithCustomError(
-        registry,
-        "TeeRegistryUnknownEnclave",
-      );
+    it("lets the operator revoke its key and emits who revoked it", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(f.registry.connect(f.operator).revokeEnclave(f.enclave.address))
+        .to.emit(f.registry, "EnclaveRevoked")
+        .withArgs(f.enclave.address, f.operator.address);
+      expect((await f.registry.getEnclave(f.enclave.address)).revoked).to.equal(true);
+    });
+
+    it("lets a governor revoke any key", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(f.registry.connect(f.governor).revokeEnclave(f.enclave.address))
+        .to.emit(f.registry, "EnclaveRevoked")
+        .withArgs(f.enclave.address, f.governor.address);
+    });
+
+    it("reverts when the caller is neither the operator nor a governor", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(f.registry.connect(f.stranger).revokeEnclave(f.enclave.address))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryNotOperator")
+        .withArgs(f.enclave.address, f.stranger.address);
+    });
+
+    it("reverts when the key is unknown", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const unknown = enclaveOf("unknown").address;
+      await expect(f.registry.revokeEnclave(unknown))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryUnknownEnclave")
+        .withArgs(unknown);
+    });
+
+    it("reverts when the key is revoked already", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.connect(f.operator).revokeEnclave(f.enclave.address)).wait();
+      await expect(f.registry.connect(f.governor).revokeEnclave(f.enclave.address))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryEnclaveRevoked")
+        .withArgs(f.enclave.address);
+    });
+  });
+
+  describe("enclaveBinding", function () {
+    it("equals the SDK's enclaveBinding", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const { context, bindingBlock } = await latestContext(f);
+      // A call runs in the context of the latest block, whose own hash is not yet available to it.
+      await networkHelpers.mine(1);
+      for (const key of [f.enclave.address, enclaveOf("other").address]) {
+        expect(await f.registry.enclaveBinding(key, bindingBlock)).to.equal(enclaveBinding(key, context));
+      }
     });
   });
 
   describe("enclaveStatus", function () {
-    it("reports None, WrongModel, MeasurementRevoked, Expired and Revoked", async function () {
-      const { registry, operator, enclave } = await networkHelpers.loadFixture(registeredEnclave);
-      expect(await registry.enclaveStatus(Wallet.createRandom().address, MODEL)).to.deep.equal([
+    it("reports None for a key never registered", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      expect(await registry.enclaveStatus(enclaveOf("unknown").address, MODEL)).to.deep.equal([
         ZeroAddress,
         BigInt(Status.None),
       ]);
-      expect((await registry.enclaveStatus(enclave.address, OTHER_MODEL))[1]).to.equal(BigInt(Status.WrongModel));
+    });
+
+    it("reports Active for a fresh attestation of an allowed measurement", async function () {
+      const { registry, operator, enclave } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      expect(await registry.enclaveStatus(enclave.address, MODEL)).to.deep.equal([
+        operator.address,
+        BigInt(Status.Active),
+      ]);
+    });
+
+    it("reports Active until the attestation reaches the maximum age", async function () {
+      const { registry, enclave, registered } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await networkHelpers.time.increaseTo(registered.expiresAt - 10n);
+      expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+
+    it("reports Expired once the attestation reaches the maximum age", async function () {
+      const { registry, operator, enclave, registered, maxAge } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      expect(registered.expiresAt - registered.registeredAt).to.equal(maxAge);
+      await networkHelpers.time.increaseTo(registered.expiresAt);
+      expect(await registry.enclaveStatus(enclave.address, MODEL)).to.deep.equal([
+        operator.address,
+        BigInt(Status.Expired),
+      ]);
+    });
+
+    it("reports MeasurementRevoked at once when governance revokes the measurement, and Active when re-allowed", async function () {
+      const { registry, operator, enclave } = await networkHelpers.loadFixture(deployedTeeRegistry);
       await (await registry.revokeMeasurement(MODEL, MEASUREMENT)).wait();
-      expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.MeasurementRevoked));
+      expect(await registry.enclaveStatus(enclave.address, MODEL)).to.deep.equal([
+        operator.address,
+        BigInt(Status.MeasurementRevoked),
+      ]);
       await (await registry.allowMeasurement(MODEL, MEASUREMENT)).wait();
       expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
-      await networkHelpers.time.increase(await registry.maxAttestationAge());
-      expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.Expired));
+    });
+
+    it("reports WrongModel for another model, even one that allows the measurement", async function () {
+      const { registry, operator, enclave } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await registry.allowMeasurement(OTHER_MODEL, MEASUREMENT)).wait();
+      expect(await registry.enclaveStatus(enclave.address, OTHER_MODEL)).to.deep.equal([
+        operator.address,
+        BigInt(Status.WrongModel),
+      ]);
+    });
+
+    it("reports Revoked for a revoked key, before any other reason", async function () {
+      const { registry, operator, enclave, registered } = await networkHelpers.loadFixture(deployedTeeRegistry);
       await (await registry.connect(operator).revokeEnclave(enclave.address)).wait();
-      expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.Revoked));
+      await (await registry.revokeMeasurement(MODEL, MEASUREMENT)).wait();
+      await networkHelpers.time.increaseTo(registered.expiresAt);
+      for (const model of [MODEL, OTHER_MODEL]) {
+        expect(await registry.enclaveStatus(enclave.address, model)).to.deep.equal([
+          operator.address,
+          BigInt(Status.Revoked),
+        ]);
+      }
     });
   });
 });
