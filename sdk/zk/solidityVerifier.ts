@@ -33,7 +33,8 @@ export async function renderSolidityVerifier(name: string): Promise<string> {
   })) as string;
 
   const spdx = "// SPDX-License-Identifier: GPL-3.0\n";
-  if (!rendered.startsWith(spdx) || !rendered.includes("contract Groth16Verifier {")) {
+  const pragma = "pragma solidity >=0.7.0 <0.9.0;";
+  if (!rendered.startsWith(spdx) || !rendered.includes("contract Groth16Verifier {") || !rendered.includes(pragma)) {
     throw new Error("the snarkjs Groth16 template changed shape: review scripts/circuits before regenerating");
   }
   const header = [
@@ -63,9 +64,14 @@ export async function renderSolidityVerifier(name: string): Promise<string> {
   ];
   const wrapper = `
 /// @title ${name}Verifier
-/// @notice The Groth16 verifier of circuit instance ${name}, public signals [inputHash, outputHash, requestId],
-/// answering the hash of its verifying key (the IZkVerifier API).
+/// @notice The Groth16 verifier of circuit instance ${name}, public signals [inputHash, outputHash, requestId]:
+/// one proof with snarkjs's verifier, N proofs with N + 3 pairings, and the hash of its verifying key (IZkVerifier).
 contract ${name}Verifier is ${name}Groth16Verifier {
+    /// @notice Checks N proofs at once; see IZkVerifier.verifyProofs.
+    function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata publicSignals) external view returns (bool) {
+        return Groth16BatchVerifier.verify(_verifyingKey(), proofs, publicSignals);
+    }
+
     /// @notice keccak256 over the verifying key's coordinates, in the order of the constants above.
     function verifyingKeyHash() external pure returns (bytes32) {
         uint256[${constants.length}] memory words = [
@@ -73,12 +79,24 @@ contract ${name}Verifier is ${name}Groth16Verifier {
         ];
         return keccak256(abi.encodePacked(words));
     }
+
+    function _verifyingKey() private pure returns (Groth16BatchVerifier.VerifyingKey memory vk) {
+        vk.alpha = [alphax, alphay];
+        vk.beta = [betax1, betax2, betay1, betay2];
+        vk.gamma = [gammax1, gammax2, gammay1, gammay2];
+        vk.delta = [deltax1, deltax2, deltay1, deltay2];
+        vk.ic = new uint256[](${2 * vk.IC.length});
+${vk.IC.map((_, i) => `        vk.ic[${2 * i}] = IC${i}x;\n        vk.ic[${2 * i + 1}] = IC${i}y;`).join("\n")}
+    }
 }
 `;
   return (
     spdx +
     header +
-    rendered.slice(spdx.length).replace("contract Groth16Verifier {", `contract ${name}Groth16Verifier {`) +
+    rendered
+      .slice(spdx.length)
+      .replace(pragma, `${pragma}\n\nimport {Groth16BatchVerifier} from "../../libraries/Groth16BatchVerifier.sol";`)
+      .replace("contract Groth16Verifier {", `contract ${name}Groth16Verifier {`) +
     wrapper
   );
 }

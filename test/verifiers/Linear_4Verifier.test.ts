@@ -70,4 +70,74 @@ describe("Linear_4Verifier (generated)", function () {
     const { onChain } = await bothVerdicts(proven.raw.proof, aliased);
     expect(onChain).to.equal(false);
   });
+
+  describe("verifyProofs (N proofs, N + 3 pairings)", function () {
+    let batch: InferenceProof[];
+
+    before(async function () {
+      batch = [proven, other];
+      for (let i = 0; i < 3; i++)
+        batch.push(await proveInference(CIRCUIT, [BigInt(i), -7n, 11n, BigInt(1000 * i)], 100n + BigInt(i)));
+    });
+
+    const words = (p: InferenceProof): bigint[] => [...p.proof.a, ...p.proof.b[0], ...p.proof.b[1], ...p.proof.c];
+    const signals = (p: InferenceProof): bigint[] => [
+      p.publicSignals.inputHash,
+      p.publicSignals.outputHash,
+      p.publicSignals.requestId,
+    ];
+    type Words = [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+    const asProofs = (list: bigint[][]) => list as Words[];
+
+    it("accepts batches of valid proofs of every size from 1 to 5", async function () {
+      const verifier = await networkHelpers.loadFixture(deployedVerifier);
+      for (let n = 1; n <= batch.length; n++) {
+        const subset = batch.slice(0, n);
+        expect(await verifier.verifyProofs(asProofs(subset.map(words)), subset.flatMap(signals))).to.equal(true);
+      }
+    });
+
+    it("rejects a batch with one false statement, wherever it is", async function () {
+      const verifier = await networkHelpers.loadFixture(deployedVerifier);
+      for (let bad = 0; bad < batch.length; bad++) {
+        const inputs = batch.flatMap(signals);
+        inputs[3 * bad + 1] += 1n; // another output hash for proof `bad`
+        expect(await verifier.verifyProofs(asProofs(batch.map(words)), inputs)).to.equal(false);
+      }
+    });
+
+    it("rejects two valid proofs swapped between their statements", async function () {
+      const verifier = await networkHelpers.loadFixture(deployedVerifier);
+      const proofs = batch.map(words);
+      [proofs[1], proofs[2]] = [proofs[2], proofs[1]];
+      expect(await verifier.verifyProofs(asProofs(proofs), batch.flatMap(signals))).to.equal(false);
+    });
+
+    it("rejects public inputs that are not below the field, and points that are not on the curve", async function () {
+      const verifier = await networkHelpers.loadFixture(deployedVerifier);
+      const aliased = batch.flatMap(signals);
+      aliased[2] += SNARK_SCALAR_FIELD;
+      expect(await verifier.verifyProofs(asProofs(batch.map(words)), aliased)).to.equal(false);
+      const offCurve = batch.map(words);
+      offCurve[0][0] = 1n;
+      offCurve[0][1] = 3n;
+      expect(await verifier.verifyProofs(asProofs(offCurve), batch.flatMap(signals))).to.equal(false);
+      const offCurveC = batch.map(words);
+      offCurveC[3][6] = 5n;
+      expect(await verifier.verifyProofs(asProofs(offCurveC), batch.flatMap(signals))).to.equal(false);
+    });
+
+    it("reverts on an empty batch or public inputs of the wrong length", async function () {
+      const verifier = await networkHelpers.loadFixture(deployedVerifier);
+      const library = await connection.ethers
+        .getContractAt("Groth16BatchVerifier", await verifier.getAddress())
+        .catch(() => verifier);
+      await expect(verifier.verifyProofs([], []))
+        .to.be.revertedWithCustomError(library, "Groth16BatchShapeMismatch")
+        .withArgs(0n, 0n, 3n);
+      await expect(verifier.verifyProofs(asProofs([words(proven)]), signals(proven).slice(0, 2)))
+        .to.be.revertedWithCustomError(library, "Groth16BatchShapeMismatch")
+        .withArgs(1n, 2n, 3n);
+    });
+  });
 });

@@ -24,6 +24,8 @@
 
 pragma solidity >=0.7.0 <0.9.0;
 
+import {Groth16BatchVerifier} from "../../libraries/Groth16BatchVerifier.sol";
+
 contract Linear_4Groth16Verifier {
     // Scalar field size
     uint256 constant r    = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -186,9 +188,14 @@ contract Linear_4Groth16Verifier {
  }
 
 /// @title Linear_4Verifier
-/// @notice The Groth16 verifier of circuit instance Linear_4, public signals [inputHash, outputHash, requestId],
-/// answering the hash of its verifying key (the IZkVerifier API).
+/// @notice The Groth16 verifier of circuit instance Linear_4, public signals [inputHash, outputHash, requestId]:
+/// one proof with snarkjs's verifier, N proofs with N + 3 pairings, and the hash of its verifying key (IZkVerifier).
 contract Linear_4Verifier is Linear_4Groth16Verifier {
+    /// @notice Checks N proofs at once; see IZkVerifier.verifyProofs.
+    function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata publicSignals) external view returns (bool) {
+        return Groth16BatchVerifier.verify(_verifyingKey(), proofs, publicSignals);
+    }
+
     /// @notice keccak256 over the verifying key's coordinates, in the order of the constants above.
     function verifyingKeyHash() external pure returns (bytes32) {
         uint256[22] memory words = [
@@ -216,5 +223,21 @@ contract Linear_4Verifier is Linear_4Groth16Verifier {
             IC3y
         ];
         return keccak256(abi.encodePacked(words));
+    }
+
+    function _verifyingKey() private pure returns (Groth16BatchVerifier.VerifyingKey memory vk) {
+        vk.alpha = [alphax, alphay];
+        vk.beta = [betax1, betax2, betay1, betay2];
+        vk.gamma = [gammax1, gammax2, gammay1, gammay2];
+        vk.delta = [deltax1, deltax2, deltay1, deltay2];
+        vk.ic = new uint256[](8);
+        vk.ic[0] = IC0x;
+        vk.ic[1] = IC0y;
+        vk.ic[2] = IC1x;
+        vk.ic[3] = IC1y;
+        vk.ic[4] = IC2x;
+        vk.ic[5] = IC2y;
+        vk.ic[6] = IC3x;
+        vk.ic[7] = IC3y;
     }
 }
