@@ -47,12 +47,9 @@ async function transactionGas(data: string): Promise<bigint> {
 
 let singleTotal = 0n;
 for (const p of proofs) {
-  if (!(await verifier.verifyProof(p.proof.a, p.proof.b, p.proof.c, signals(p) as [bigint, bigint, bigint]))) {
-    throw new Error("a benchmark proof does not verify");
-  }
-  singleTotal += await transactionGas(
-    verifier.interface.encodeFunctionData("verifyProof", [p.proof.a, p.proof.b, p.proof.c, signals(p)]),
-  );
+  const args = [p.proof.a, p.proof.b, p.proof.c, signals(p) as [bigint, bigint, bigint]] as const;
+  if (!(await verifier.verifyProof(...args))) throw new Error("a benchmark proof does not verify");
+  singleTotal += await transactionGas(verifier.interface.encodeFunctionData("verifyProof", args));
 }
 const single = singleTotal / BigInt(proofs.length);
 

@@ -76,6 +76,7 @@ library Groth16BatchVerifier {
     /// (-r_i A_i, B_i), adds r_i C_i, r_i and r_i x_ij to the sums in `work`. Returns false if a public input is not
     /// below R, or A or C is not a point of G1 (the precompiles refuse it). In assembly because this loop is the
     /// per-proof cost of the batch.
+    // solhint-disable-next-line function-max-lines
     function _accumulate(
         bytes32 seed,
         uint256[8][] calldata proofs,
@@ -168,6 +169,7 @@ library Groth16BatchVerifier {
     /// @dev Adds the key's three pairs, ((Σ r_i) α, β), (Σ_i r_i L_i, γ), (Σ_i r_i C_i, δ), and runs the pairing check
     /// over all count + 3 pairs. In assembly, like `_accumulate`: the key's points are valid by construction, so
     /// the multiplications and additions cannot fail; `ok` still carries every precompile's result.
+    // solhint-disable-next-line function-max-lines
     function _finish(
         VerifyingKey memory vk,
         uint256[] memory work,
