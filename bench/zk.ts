@@ -14,7 +14,7 @@ import { network } from "hardhat";
 
 import { deployLocalSystem } from "../sdk/local/deploy.js";
 import { circuitArtifacts } from "../sdk/zk/circuits.js";
-import { proveInference, releaseProverThreads, type InferenceProof } from "../sdk/zk/prove.js";
+import { proveInference, releaseProverThreads, type Groth16Proof, type InferenceProof } from "../sdk/zk/prove.js";
 
 const CIRCUIT = "Linear_4";
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32];
@@ -47,7 +47,12 @@ async function transactionGas(data: string): Promise<bigint> {
 
 let singleTotal = 0n;
 for (const p of proofs) {
-  const args = [p.proof.a, p.proof.b, p.proof.c, signals(p) as [bigint, bigint, bigint]] as const;
+  const args: [Groth16Proof["a"], Groth16Proof["b"], Groth16Proof["c"], [bigint, bigint, bigint]] = [
+    p.proof.a,
+    p.proof.b,
+    p.proof.c,
+    signals(p) as [bigint, bigint, bigint],
+  ];
   if (!(await verifier.verifyProof(...args))) throw new Error("a benchmark proof does not verify");
   singleTotal += await transactionGas(verifier.interface.encodeFunctionData("verifyProof", args));
 }
