@@ -61,7 +61,7 @@ const single = singleTotal / BigInt(proofs.length);
 const rows: string[] = [];
 for (const size of BATCH_SIZES) {
   const subset = proofs.slice(0, size);
-  const args = [subset.map(words) as Words[], subset.flatMap(signals)] as const;
+  const args: [Words[], bigint[]] = [subset.map(words) as Words[], subset.flatMap(signals)];
   if (!(await verifier.verifyProofs(...args))) throw new Error(`the batch of ${size} does not verify`);
   const gas = await transactionGas(verifier.interface.encodeFunctionData("verifyProofs", args));
   const perProof = gas / BigInt(size);
