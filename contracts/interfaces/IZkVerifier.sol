@@ -16,10 +16,7 @@ interface IZkVerifier {
     /// @param proofs Each proof as (A.x, A.y, B.x1, B.x2, B.y1, B.y2, C.x, C.y).
     /// @param publicSignals The public signals of proof i at [3i, 3i + 3): inputHash, outputHash, requestId.
     /// @return True iff every proof verifies.
-    function verifyProofs(
-        uint256[8][] calldata proofs,
-        uint256[] calldata publicSignals
-    ) external view returns (bool);
+    function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata publicSignals) external view returns (bool);
 
     /// @notice keccak256 of the verifying key's coordinates (see sdk/zk/verifyingKeyHash.ts for the order).
     function verifyingKeyHash() external pure returns (bytes32);
