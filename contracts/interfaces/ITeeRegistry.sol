@@ -3,8 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title ITeeRegistry
 /// @notice Governance allows enclave measurements per model; an enclave key registers once with an attestation
-/// (checked by an allowed `IAttestationVerifier`) whose report data binds the key, the chain, this registry and a
-/// recent block hash. Result checks re-read the allow-list, so revoking a measurement disables its keys at once.
+/// (checked by an allowed `IAttestationVerifier`) whose report data binds the key, its operator, the chain, this
+/// registry and a recent block hash. Result checks re-read the allow-list, so revoking a measurement disables its keys at once.
 interface ITeeRegistry {
     /// @notice Whether an enclave key can sign results for a model right now.
     enum EnclaveStatus {
@@ -89,7 +89,7 @@ interface ITeeRegistry {
     function setMaxAttestationAge(uint64 newMaxAge) external;
 
     /// @notice Registers `enclaveKey` for `modelId`, operated by the caller, with an attestation whose report data
-    /// is `enclaveBinding(enclaveKey, bindingBlock)`.
+    /// is `enclaveBinding(enclaveKey, caller, bindingBlock)`.
     function registerEnclave(
         bytes32 modelId,
         address enclaveKey,
@@ -104,9 +104,9 @@ interface ITeeRegistry {
     /// @notice Revokes an enclave key for good; its operator or a governor.
     function revokeEnclave(address enclaveKey) external;
 
-    /// @notice The report data an attestation must carry: keccak256(abi.encode(enclaveKey, chainid, this registry,
-    /// blockhash(bindingBlock))).
-    function enclaveBinding(address enclaveKey, uint256 bindingBlock) external view returns (bytes32);
+    /// @notice The report data an attestation must carry: keccak256(abi.encode(enclaveKey, operator, chainid,
+    /// this registry, blockhash(bindingBlock))).
+    function enclaveBinding(address enclaveKey, address operator, uint256 bindingBlock) external view returns (bytes32);
 
     /// @notice The operator of `enclaveKey` and whether it may sign results for `modelId` now.
     function enclaveStatus(

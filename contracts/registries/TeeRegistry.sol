@@ -107,8 +107,8 @@ contract TeeRegistry is ITeeRegistry, AccessControl {
     }
 
     /// @inheritdoc ITeeRegistry
-    function enclaveBinding(address enclaveKey, uint256 bindingBlock) public view returns (bytes32) {
-        return keccak256(abi.encode(enclaveKey, block.chainid, address(this), blockhash(bindingBlock)));
+    function enclaveBinding(address enclaveKey, address operator, uint256 bindingBlock) public view returns (bytes32) {
+        return keccak256(abi.encode(enclaveKey, operator, block.chainid, address(this), blockhash(bindingBlock)));
     }
 
     /// @inheritdoc ITeeRegistry
@@ -136,7 +136,9 @@ contract TeeRegistry is ITeeRegistry, AccessControl {
         return _allowedMeasurements[modelId][measurement];
     }
 
-    /// @dev Verifies an attestation for `enclaveKey` and returns its measurement, which must be allowed for the model.
+    /// @dev Verifies an attestation for `enclaveKey`, operated by the caller, and returns its measurement, which must
+    /// be allowed for the model. Binding the caller means a registration copied from the mempool fails for anyone
+    /// else.
     function _attest(
         bytes32 modelId,
         address enclaveKey,
@@ -150,7 +152,7 @@ contract TeeRegistry is ITeeRegistry, AccessControl {
             revert TeeRegistryStaleBindingBlock(bindingBlock, block.number);
         }
         IAttestationVerifier.Attestation memory result = IAttestationVerifier(verifier).verifyAttestation(attestation);
-        bytes32 expected = enclaveBinding(enclaveKey, bindingBlock);
+        bytes32 expected = enclaveBinding(enclaveKey, msg.sender, bindingBlock);
         if (result.reportData != expected) revert TeeRegistryReportDataMismatch(expected, result.reportData);
         if (result.debug) revert TeeRegistryDebugEnclave(result.measurement);
         if (!_allowedMeasurements[modelId][result.measurement]) {

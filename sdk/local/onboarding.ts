@@ -49,6 +49,7 @@ export async function onboardEnclave(
   if (block?.hash == null) throw new Error("could not read the latest block to bind the attestation to");
   const { chainId } = await provider.getNetwork();
   const attestation = await enclave.attest(attestationVerifier, {
+    operator: await operator.getAddress(),
     chainId,
     registry: await teeRegistry.getAddress(),
     bindingBlockHash: block.hash as Hex,

@@ -4,22 +4,24 @@ import type { Hex, Order } from "../settlement/item.js";
 import { signResult } from "../settlement/typedData.js";
 import { signTestAttestation, testVendor, testVendorDomain } from "./testVendor.js";
 
-/** Where an enclave registers, and the block whose hash its attestation binds. */
+/** Where and by whom an enclave registers, and the block whose hash its attestation binds. */
 export interface EnclaveBindingContext {
+  /** The account that will call `registerEnclave` (or `reattest`) and be paid for the enclave's results. */
+  operator: string;
   chainId: bigint;
   registry: string;
   bindingBlockHash: Hex;
 }
 
 /**
- * The report data the TeeRegistry expects: keccak256(abi.encode(enclaveKey, chainId, registry, blockhash)).
+ * The report data the TeeRegistry expects: keccak256(abi.encode(enclaveKey, operator, chainId, registry, blockhash)).
  * Mirrors `TeeRegistry.enclaveBinding`.
  */
 export function enclaveBinding(enclaveKey: string, context: EnclaveBindingContext): Hex {
   return keccak256(
     AbiCoder.defaultAbiCoder().encode(
-      ["address", "uint256", "address", "bytes32"],
-      [enclaveKey, context.chainId, context.registry, context.bindingBlockHash],
+      ["address", "address", "uint256", "address", "bytes32"],
+      [enclaveKey, context.operator, context.chainId, context.registry, context.bindingBlockHash],
     ),
   ) as Hex;
 }

@@ -60,10 +60,18 @@ async function blockHash(tag: number | "latest"): Promise<{ number: number; hash
 }
 
 /** The binding context of the latest block (what an enclave attesting now would bind), and that block's number. */
-async function latestContext(f: Fixture): Promise<{ context: EnclaveBindingContext; bindingBlock: number }> {
+async function latestContext(
+  f: Fixture,
+  operator: Signer = f.operator,
+): Promise<{ context: EnclaveBindingContext; bindingBlock: number }> {
   const block = await blockHash("latest");
   return {
-    context: { chainId: f.system.chainId, registry: await f.registry.getAddress(), bindingBlockHash: block.hash },
+    context: {
+      operator: await operator.getAddress(),
+      chainId: f.system.chainId,
+      registry: await f.registry.getAddress(),
+      bindingBlockHash: block.hash,
+    },
     bindingBlock: block.number,
   };
 }
@@ -79,14 +87,14 @@ async function vendorAttestation(f: Fixture, reportData: Hex, measurement = MEAS
 
 /** Registers `enclave` for `model` as `as`, attesting against the latest block. */
 async function register(f: Fixture, enclave: SimulatedEnclave, as: Signer, model = MODEL) {
-  const { context, bindingBlock } = await latestContext(f);
+  const { context, bindingBlock } = await latestContext(f, as);
   const attestation = await enclave.attest(f.verifier, context);
   return f.registry.connect(as).registerEnclave(model, enclave.address, f.verifier, attestation, bindingBlock);
 }
 
 /** Re-attests `enclave` (the key registered in the fixture, possibly with a new measurement) as `as`. */
 async function reattest(f: Fixture, enclave: SimulatedEnclave, as: Signer) {
-  const { context, bindingBlock } = await latestContext(f);
+  const { context, bindingBlock } = await latestContext(f, as);
   const attestation = await enclave.attest(f.verifier, context);
   return f.registry.connect(as).reattest(enclave.address, f.verifier, attestation, bindingBlock);
 }
@@ -246,10 +254,26 @@ describe("TeeRegistry", function () {
   });
 
   describe("registerEnclave", function () {
+    it("refuses a registration copied by another caller: the attestation binds its operator", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = enclaveOf("front-run");
+      const { context, bindingBlock } = await latestContext(f, f.operator);
+      const attestation = await enclave.attest(f.verifier, context);
+      const asStranger = enclaveBinding(enclave.address, { ...context, operator: f.stranger.address });
+      await expect(
+        f.registry.connect(f.stranger).registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock),
+      )
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryReportDataMismatch")
+        .withArgs(asStranger, enclaveBinding(enclave.address, context));
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, f.verifier, attestation, bindingBlock),
+      ).to.emit(f.registry, "EnclaveRegistered");
+    });
+
     it("registers the key for the caller and emits its model, measurement and expiry", async function () {
       const f = await networkHelpers.loadFixture(deployedTeeRegistry);
       const enclave = enclaveOf("new");
-      const { context, bindingBlock } = await latestContext(f);
+      const { context, bindingBlock } = await latestContext(f, f.stranger);
       const attestation = await enclave.attest(f.verifier, context);
       const now = await pinNextTimestamp();
       await expect(
@@ -678,7 +702,9 @@ describe("TeeRegistry", function () {
       // A call runs in the context of the latest block, whose own hash is not yet available to it.
       await networkHelpers.mine(1);
       for (const key of [f.enclave.address, enclaveOf("other").address]) {
-        expect(await f.registry.enclaveBinding(key, bindingBlock)).to.equal(enclaveBinding(key, context));
+        expect(await f.registry.enclaveBinding(key, f.operator.address, bindingBlock)).to.equal(
+          enclaveBinding(key, context),
+        );
       }
     });
   });
