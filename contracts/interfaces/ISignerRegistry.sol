@@ -39,6 +39,8 @@ interface ISignerRegistry {
     error SignerRegistryStillLocked(address provider, uint64 unlockAt);
     /// @notice The provider has no stake.
     error SignerRegistryNoStake(address provider);
+    /// @notice The key did not sign its consent to vouch for this provider (see `keyConsentDigest`).
+    error SignerRegistryInvalidKeyProof(address signer);
 
     /// @notice Stake was added.
     event Staked(address indexed provider, uint256 amount, uint256 newStake);
@@ -59,10 +61,13 @@ interface ISignerRegistry {
     function stake(uint256 amount) external;
 
     /// @notice Registers the caller's first signer key.
-    function registerSigner(address signer) external;
+    /// @param keyProof The key's signature over `keyConsentDigest(caller)`: proof that the caller controls the key,
+    /// so nobody can claim (and burn) a key that is not theirs.
+    function registerSigner(address signer, bytes calldata keyProof) external;
 
     /// @notice Replaces the caller's signer key; the old key can never be registered again.
-    function rotateSigner(address newSigner) external;
+    /// @param keyProof The new key's signature over `keyConsentDigest(caller)`.
+    function rotateSigner(address newSigner, bytes calldata keyProof) external;
 
     /// @notice Starts the unbonding delay; the caller's key stops vouching at once.
     function beginUnbonding() external;
@@ -76,6 +81,10 @@ interface ISignerRegistry {
 
     /// @notice Sets the minimum stake for a key to be active; only the admin.
     function setMinStake(uint256 newMinStake) external;
+
+    /// @notice The EIP-712 digest a key signs to consent to vouch for `provider`: `SignerKeyConsent(address provider)`
+    /// in this registry's domain (chain and contract).
+    function keyConsentDigest(address provider) external view returns (bytes32);
 
     /// @notice The provider behind a key and whether the key can vouch now.
     function signerStatus(address signer) external view returns (address provider, SignerStatus status);

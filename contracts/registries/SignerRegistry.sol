@@ -4,13 +4,18 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
 
 /// @title SignerRegistry
 /// @notice Stake and signer keys of SIGNED-tier providers.
-contract SignerRegistry is ISignerRegistry, AccessControl {
+contract SignerRegistry is ISignerRegistry, AccessControl, EIP712 {
     using SafeERC20 for IERC20;
+
+    /// @notice The EIP-712 type a key signs to consent to vouch for a provider.
+    bytes32 public constant KEY_CONSENT_TYPEHASH = keccak256("SignerKeyConsent(address provider)");
 
     /// @notice The role of the dispute path, the only caller that may slash.
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
@@ -27,7 +32,12 @@ contract SignerRegistry is ISignerRegistry, AccessControl {
     /// attributed to a new owner.
     mapping(address signer => address provider) private _keyOwner;
 
-    constructor(IERC20 stakeToken_, uint256 minStake_, uint64 unbondingDelay_, address admin) {
+    constructor(
+        IERC20 stakeToken_,
+        uint256 minStake_,
+        uint64 unbondingDelay_,
+        address admin
+    ) EIP712("SignerRegistry", "1") {
         if (address(stakeToken_) == address(0) || admin == address(0)) revert SignerRegistryZeroAddress();
         stakeToken = stakeToken_;
         minStake = minStake_;
@@ -48,19 +58,19 @@ contract SignerRegistry is ISignerRegistry, AccessControl {
     }
 
     /// @inheritdoc ISignerRegistry
-    function registerSigner(address signer) external {
+    function registerSigner(address signer, bytes calldata keyProof) external {
         Provider storage provider = _providers[msg.sender];
         if (provider.signer != address(0)) revert SignerRegistrySignerExists(msg.sender, provider.signer);
-        _claimKey(provider, signer);
+        _claimKey(provider, signer, keyProof);
         emit SignerRegistered(msg.sender, signer);
     }
 
     /// @inheritdoc ISignerRegistry
-    function rotateSigner(address newSigner) external {
+    function rotateSigner(address newSigner, bytes calldata keyProof) external {
         Provider storage provider = _providers[msg.sender];
         address oldSigner = provider.signer;
         if (oldSigner == address(0)) revert SignerRegistryNoSigner(msg.sender);
-        _claimKey(provider, newSigner);
+        _claimKey(provider, newSigner, keyProof);
         emit SignerRotated(msg.sender, oldSigner, newSigner);
     }
 
@@ -114,6 +124,11 @@ contract SignerRegistry is ISignerRegistry, AccessControl {
     }
 
     /// @inheritdoc ISignerRegistry
+    function keyConsentDigest(address provider) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(KEY_CONSENT_TYPEHASH, provider)));
+    }
+
+    /// @inheritdoc ISignerRegistry
     function signerStatus(address signer) external view returns (address provider, SignerStatus status) {
         provider = _keyOwner[signer];
         if (provider == address(0)) return (provider, SignerStatus.None);
@@ -129,12 +144,17 @@ contract SignerRegistry is ISignerRegistry, AccessControl {
         return _providers[provider];
     }
 
-    /// @dev Makes `signer` the provider's key; a key is claimed once, ever.
-    function _claimKey(Provider storage provider, address signer) private {
+    /// @dev Makes `signer` the provider's key; a key is claimed once, ever, and only with its own consent.
+    function _claimKey(Provider storage provider, address signer, bytes calldata keyProof) private {
         if (signer == address(0)) revert SignerRegistryZeroAddress();
         if (provider.unlockAt != 0) revert SignerRegistryUnbonding(msg.sender, provider.unlockAt);
         address owner = _keyOwner[signer];
         if (owner != address(0)) revert SignerRegistryKeyTaken(signer, owner);
+        (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(
+            keyConsentDigest(msg.sender),
+            keyProof
+        );
+        if (err != ECDSA.RecoverError.NoError || recovered != signer) revert SignerRegistryInvalidKeyProof(signer);
         _keyOwner[signer] = msg.sender;
         provider.signer = signer;
     }

@@ -2,6 +2,8 @@ import type { BaseWallet, Signer } from "ethers";
 
 import type { InferenceSettlement, TeeRegistry, SignerRegistry, TestToken } from "../../typechain-types/index.js";
 import type { Hex } from "../settlement/item.js";
+import { signKeyConsent } from "../settlement/signerKeys.js";
+import { readDomain } from "../settlement/typedData.js";
 import type { SimulatedEnclave } from "../tee/enclave.js";
 
 /** Mints test tokens to `client` (the token owner signs) and deposits them into its settlement escrow. */
@@ -29,7 +31,8 @@ export async function onboardSigner(
   await (await token.mint(providerAddress, stake)).wait();
   await (await token.connect(provider).approve(await signerRegistry.getAddress(), stake)).wait();
   await (await signerRegistry.connect(provider).stake(stake)).wait();
-  await (await signerRegistry.connect(provider).registerSigner(signerKey.address)).wait();
+  const keyProof = await signKeyConsent(signerKey, await readDomain(signerRegistry), providerAddress);
+  await (await signerRegistry.connect(provider).registerSigner(signerKey.address, keyProof)).wait();
 }
 
 /**

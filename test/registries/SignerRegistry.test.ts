@@ -4,7 +4,9 @@ import { network } from "hardhat";
 
 import { deployLocalSystem } from "../../sdk/local/deploy.js";
 import { onboardSigner } from "../../sdk/local/onboarding.js";
-import { SignerRegistry__factory } from "../../typechain-types/index.js";
+import { signKeyConsent } from "../../sdk/settlement/signerKeys.js";
+import { readDomain } from "../../sdk/settlement/typedData.js";
+import { SignerRegistry__factory, type SignerRegistry } from "../../typechain-types/index.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -40,6 +42,12 @@ async function deployedSignerRegistry() {
 }
 
 type Fixture = Awaited<ReturnType<typeof deployedSignerRegistry>>;
+
+/** `key`'s consent to vouch for `provider`, which registerSigner and rotateSigner require ("0x" for a bare address). */
+async function consent(registry: SignerRegistry, key: Wallet | string, provider: { address: string }): Promise<string> {
+  if (typeof key === "string") return "0x";
+  return signKeyConsent(key, await readDomain(registry), provider.address);
+}
 
 /** `provider` begins unbonding; returns the time its stake unlocks. */
 async function beginUnbonding({ registry, provider }: Fixture): Promise<bigint> {
@@ -125,9 +133,28 @@ describe("SignerRegistry", function () {
   });
 
   describe("registerSigner", function () {
+    it("reverts when the key did not consent to this provider, so nobody can claim a key they do not hold", async function () {
+      const f = await networkHelpers.loadFixture(deployedSignerRegistry);
+      const { registry, provider, other, keys } = f;
+      // A consent copied from the provider's registration does not work for anyone else...
+      const providersConsent = await consent(registry, keys[1], provider);
+      await expect(registry.connect(other).registerSigner(keys[1].address, providersConsent))
+        .to.be.revertedWithCustomError(registry, "SignerRegistryInvalidKeyProof")
+        .withArgs(keys[1].address);
+      // ...nor does a consent signed by another key, or a malformed one.
+      for (const proof of [await consent(registry, keys[2], other), "0x", "0x1234"]) {
+        await expect(registry.connect(other).registerSigner(keys[1].address, proof))
+          .to.be.revertedWithCustomError(registry, "SignerRegistryInvalidKeyProof")
+          .withArgs(keys[1].address);
+      }
+      await expect(
+        registry.connect(other).registerSigner(keys[1].address, await consent(registry, keys[1], other)),
+      ).to.emit(registry, "SignerRegistered");
+    });
+
     it("registers the caller's first key and emits it", async function () {
       const { registry, other, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await expect(registry.connect(other).registerSigner(keys[1].address))
+      await expect(registry.connect(other).registerSigner(keys[1].address, await consent(registry, keys[1], other)))
         .to.emit(registry, "SignerRegistered")
         .withArgs(other.address, keys[1].address);
       expect((await registry.getProvider(other.address)).signer).to.equal(keys[1].address);
@@ -135,7 +162,9 @@ describe("SignerRegistry", function () {
 
     it("registers a key before any stake, which stays Understaked until staked", async function () {
       const { registry, other, keys, minStake } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await (await registry.connect(other).registerSigner(keys[1].address)).wait();
+      await (
+        await registry.connect(other).registerSigner(keys[1].address, await consent(registry, keys[1], other))
+      ).wait();
       expect(await registry.signerStatus(keys[1].address)).to.deep.equal([other.address, BigInt(Status.Understaked)]);
       await (await registry.connect(other).stake(minStake)).wait();
       expect(await registry.signerStatus(keys[1].address)).to.deep.equal([other.address, BigInt(Status.Active)]);
@@ -143,30 +172,33 @@ describe("SignerRegistry", function () {
 
     it("reverts when the key is the zero address", async function () {
       const { registry, other } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await expect(registry.connect(other).registerSigner(ZeroAddress)).to.be.revertedWithCustomError(
-        registry,
-        "SignerRegistryZeroAddress",
-      );
+      await expect(
+        registry.connect(other).registerSigner(ZeroAddress, await consent(registry, ZeroAddress, other)),
+      ).to.be.revertedWithCustomError(registry, "SignerRegistryZeroAddress");
     });
 
     it("reverts when the key belongs to another provider", async function () {
       const { registry, provider, other, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await expect(registry.connect(other).registerSigner(keys[0].address))
+      await expect(registry.connect(other).registerSigner(keys[0].address, await consent(registry, keys[0], other)))
         .to.be.revertedWithCustomError(registry, "SignerRegistryKeyTaken")
         .withArgs(keys[0].address, provider.address);
     });
 
     it("reverts when the key was retired by its provider", async function () {
       const { registry, provider, other, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await (await registry.connect(provider).rotateSigner(keys[1].address)).wait();
-      await expect(registry.connect(other).registerSigner(keys[0].address))
+      await (
+        await registry.connect(provider).rotateSigner(keys[1].address, await consent(registry, keys[1], provider))
+      ).wait();
+      await expect(registry.connect(other).registerSigner(keys[0].address, await consent(registry, keys[0], other)))
         .to.be.revertedWithCustomError(registry, "SignerRegistryKeyTaken")
         .withArgs(keys[0].address, provider.address);
     });
 
     it("reverts when the caller has a key already", async function () {
       const { registry, provider, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await expect(registry.connect(provider).registerSigner(keys[1].address))
+      await expect(
+        registry.connect(provider).registerSigner(keys[1].address, await consent(registry, keys[1], provider)),
+      )
         .to.be.revertedWithCustomError(registry, "SignerRegistrySignerExists")
         .withArgs(provider.address, keys[0].address);
     });
@@ -176,16 +208,23 @@ describe("SignerRegistry", function () {
       await (await registry.connect(other).stake(minStake)).wait();
       await (await registry.connect(other).beginUnbonding()).wait();
       const { unlockAt } = await registry.getProvider(other.address);
-      await expect(registry.connect(other).registerSigner(keys[1].address))
+      await expect(registry.connect(other).registerSigner(keys[1].address, await consent(registry, keys[1], other)))
         .to.be.revertedWithCustomError(registry, "SignerRegistryUnbonding")
         .withArgs(other.address, unlockAt);
     });
   });
 
   describe("rotateSigner", function () {
+    it("reverts when the new key did not consent to this provider", async function () {
+      const { registry, provider, other, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
+      await expect(registry.connect(provider).rotateSigner(keys[1].address, await consent(registry, keys[1], other)))
+        .to.be.revertedWithCustomError(registry, "SignerRegistryInvalidKeyProof")
+        .withArgs(keys[1].address);
+    });
+
     it("replaces the key and emits the old and new key", async function () {
       const { registry, provider, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await expect(registry.connect(provider).rotateSigner(keys[1].address))
+      await expect(registry.connect(provider).rotateSigner(keys[1].address, await consent(registry, keys[1], provider)))
         .to.emit(registry, "SignerRotated")
         .withArgs(provider.address, keys[0].address, keys[1].address);
       expect((await registry.getProvider(provider.address)).signer).to.equal(keys[1].address);
@@ -195,44 +234,49 @@ describe("SignerRegistry", function () {
 
     it("keeps the stake", async function () {
       const { registry, provider, keys, minStake } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await (await registry.connect(provider).rotateSigner(keys[1].address)).wait();
+      await (
+        await registry.connect(provider).rotateSigner(keys[1].address, await consent(registry, keys[1], provider))
+      ).wait();
       expect((await registry.getProvider(provider.address)).stake).to.equal(minStake);
     });
 
     it("reverts when the caller has no key", async function () {
       const { registry, other, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await expect(registry.connect(other).rotateSigner(keys[1].address))
+      await expect(registry.connect(other).rotateSigner(keys[1].address, await consent(registry, keys[1], other)))
         .to.be.revertedWithCustomError(registry, "SignerRegistryNoSigner")
         .withArgs(other.address);
     });
 
     it("reverts when the new key is the zero address", async function () {
       const { registry, provider } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await expect(registry.connect(provider).rotateSigner(ZeroAddress)).to.be.revertedWithCustomError(
-        registry,
-        "SignerRegistryZeroAddress",
-      );
+      await expect(
+        registry.connect(provider).rotateSigner(ZeroAddress, await consent(registry, ZeroAddress, provider)),
+      ).to.be.revertedWithCustomError(registry, "SignerRegistryZeroAddress");
     });
 
     it("reverts when the new key belongs to another provider", async function () {
       const { registry, provider, other, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await (await registry.connect(other).registerSigner(keys[1].address)).wait();
-      await expect(registry.connect(provider).rotateSigner(keys[1].address))
+      await (
+        await registry.connect(other).registerSigner(keys[1].address, await consent(registry, keys[1], other))
+      ).wait();
+      await expect(registry.connect(provider).rotateSigner(keys[1].address, await consent(registry, keys[1], provider)))
         .to.be.revertedWithCustomError(registry, "SignerRegistryKeyTaken")
         .withArgs(keys[1].address, other.address);
     });
 
     it("reverts when the new key is the current key", async function () {
       const { registry, provider, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await expect(registry.connect(provider).rotateSigner(keys[0].address))
+      await expect(registry.connect(provider).rotateSigner(keys[0].address, await consent(registry, keys[0], provider)))
         .to.be.revertedWithCustomError(registry, "SignerRegistryKeyTaken")
         .withArgs(keys[0].address, provider.address);
     });
 
     it("reverts when rotating back to a retired key", async function () {
       const { registry, provider, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await (await registry.connect(provider).rotateSigner(keys[1].address)).wait();
-      await expect(registry.connect(provider).rotateSigner(keys[0].address))
+      await (
+        await registry.connect(provider).rotateSigner(keys[1].address, await consent(registry, keys[1], provider))
+      ).wait();
+      await expect(registry.connect(provider).rotateSigner(keys[0].address, await consent(registry, keys[0], provider)))
         .to.be.revertedWithCustomError(registry, "SignerRegistryKeyTaken")
         .withArgs(keys[0].address, provider.address);
     });
@@ -241,7 +285,7 @@ describe("SignerRegistry", function () {
       const fixture = await networkHelpers.loadFixture(deployedSignerRegistry);
       const { registry, provider, keys } = fixture;
       const unlockAt = await beginUnbonding(fixture);
-      await expect(registry.connect(provider).rotateSigner(keys[1].address))
+      await expect(registry.connect(provider).rotateSigner(keys[1].address, await consent(registry, keys[1], provider)))
         .to.be.revertedWithCustomError(registry, "SignerRegistryUnbonding")
         .withArgs(provider.address, unlockAt);
     });
@@ -287,7 +331,9 @@ describe("SignerRegistry", function () {
 
     it("reports Retired for a key the provider rotated away from", async function () {
       const { registry, provider, keys } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      await (await registry.connect(provider).rotateSigner(keys[1].address)).wait();
+      await (
+        await registry.connect(provider).rotateSigner(keys[1].address, await consent(registry, keys[1], provider))
+      ).wait();
       expect(await registry.signerStatus(keys[0].address)).to.deep.equal([provider.address, BigInt(Status.Retired)]);
     });
 
@@ -402,10 +448,14 @@ describe("SignerRegistry", function () {
       await (await registry.connect(provider).withdrawStake(provider.address)).wait();
       await (await token.connect(provider).approve(await registry.getAddress(), minStake)).wait();
       await (await registry.connect(provider).stake(minStake)).wait();
-      await expect(registry.connect(provider).registerSigner(keys[0].address))
+      await expect(
+        registry.connect(provider).registerSigner(keys[0].address, await consent(registry, keys[0], provider)),
+      )
         .to.be.revertedWithCustomError(registry, "SignerRegistryKeyTaken")
         .withArgs(keys[0].address, provider.address);
-      await (await registry.connect(provider).registerSigner(keys[1].address)).wait();
+      await (
+        await registry.connect(provider).registerSigner(keys[1].address, await consent(registry, keys[1], provider))
+      ).wait();
       expect(await registry.signerStatus(keys[1].address)).to.deep.equal([provider.address, BigInt(Status.Active)]);
     });
   });

@@ -56,7 +56,7 @@ contract InferenceSettlementFuzzTest is TestBase {
         vm.startPrank(provider);
         token.approve(address(signers), MIN_STAKE);
         signers.stake(MIN_STAKE);
-        signers.registerSigner(vm.addr(SIGNER_KEY));
+        signers.registerSigner(vm.addr(SIGNER_KEY), _sign(SIGNER_KEY, signers.keyConsentDigest(provider)));
         vm.stopPrank();
     }
 
