@@ -13,6 +13,8 @@ export {
   signResult,
 } from "./settlement/typedData.js";
 export { RequestIdAllocator } from "./settlement/requestIds.js";
+export { modelIdFor } from "./settlement/modelIds.js";
+export { KEY_CONSENT_TYPES, signKeyConsent } from "./settlement/signerKeys.js";
 export { fulfilOrder, type FulfilledRequest, type Inference } from "./settlement/fulfil.js";
 export {
   EnclaveProver,

@@ -43,6 +43,8 @@ interface IModelRegistry {
 
     /// @notice The model id is zero.
     error ModelRegistryZeroModelId();
+    /// @notice A model id starts with its owner's address (20 bytes), so nobody can take another's id first.
+    error ModelRegistryModelIdNotOwned(bytes32 modelId, address caller);
     /// @notice A model with this id is already registered.
     error ModelRegistryModelExists(bytes32 modelId);
     /// @notice No model has this id.
@@ -75,7 +77,8 @@ interface IModelRegistry {
     /// @notice A model was retired: it accepts no further results.
     event ModelRetired(bytes32 indexed modelId);
 
-    /// @notice Registers a model under `modelId`, owned by the caller.
+    /// @notice Registers a model under `modelId`, owned by the caller. The id's first 20 bytes must be the caller's
+    /// address (the other 12 are the caller's to choose), as Seaport does for conduit keys: ids cannot be squatted.
     function registerModel(bytes32 modelId, ModelConfig calldata config) external;
 
     /// @notice Sets the price of one tier; only the model owner.

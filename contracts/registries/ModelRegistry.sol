@@ -23,6 +23,7 @@ contract ModelRegistry is IModelRegistry {
     /// @inheritdoc IModelRegistry
     function registerModel(bytes32 modelId, ModelConfig calldata config) external {
         if (modelId == bytes32(0)) revert ModelRegistryZeroModelId();
+        if (address(bytes20(modelId)) != msg.sender) revert ModelRegistryModelIdNotOwned(modelId, msg.sender);
         if (_models[modelId].owner != address(0)) revert ModelRegistryModelExists(modelId);
         if (config.acceptedTiers == 0 || config.acceptedTiers & ~TierSet.ALL != 0) {
             revert ModelRegistryInvalidTiers(config.acceptedTiers);

@@ -3,6 +3,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { inferLinear, loadLinearModel, type LinearModel } from "../models/linear.js";
 import type { Hex } from "../settlement/item.js";
+import { modelIdFor } from "../settlement/modelIds.js";
 import { buildOrder } from "../settlement/order.js";
 import { fulfilOrder, type FulfilledRequest, type Inference } from "../settlement/fulfil.js";
 import { EnclaveProver, SignerProver, ZkProver, type ResultProver } from "../settlement/provers.js";
@@ -20,11 +21,6 @@ export const SCENARIO_CIRCUIT = "Linear_4";
 export const SCENARIO_PRICES: Record<Tier, bigint> = { [Tier.ZK]: 3_000n, [Tier.TEE]: 2_000n, [Tier.SIGNED]: 1_000n };
 /** The simulated enclave image the TeeRegistry allows for the model. */
 export const SCENARIO_MEASUREMENT: Hex = id("tierproof/enclave-image/linear-4/v1") as Hex;
-
-/** The model id under which a circuit instance is registered. */
-export function modelIdOf(circuitName: string): Hex {
-  return id(`tierproof/model/${circuitName}`) as Hex;
-}
 
 /** A local deployment with one model, one provider serving it in all three tiers, and funded clients. */
 export interface Scenario {
@@ -61,7 +57,7 @@ export async function setUpScenario(
   const clients = signers.slice(2, 2 + clientCount);
 
   const model = loadLinearModel(SCENARIO_CIRCUIT);
-  const modelId = modelIdOf(SCENARIO_CIRCUIT);
+  const modelId = modelIdFor(await admin.getAddress(), SCENARIO_CIRCUIT);
   const verifier = await system.linear4Verifier.getAddress();
   await (
     await system.modelRegistry.connect(admin).registerModel(modelId, {

@@ -3,15 +3,18 @@ import { ZeroAddress, ZeroHash, id } from "ethers";
 import { network } from "hardhat";
 
 import { deployLocalSystem } from "../../sdk/local/deploy.js";
+import { modelIdFor } from "../../sdk/settlement/modelIds.js";
 import { ALL_TIERS, Tier, tierMask } from "../../sdk/tiers.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
+const [, ownerAccount, strangerAccount] = await ethers.getSigners();
 /** The model the fixture registers: it accepts ZK and SIGNED, not TEE. */
-const MODEL_ID = id("registry test model");
-/** An id nobody registered. */
-const NEW_ID = id("registry test model 2");
+const MODEL_ID = modelIdFor(ownerAccount.address, "registry test model");
+/** Ids nobody registered, in the owner's and in the stranger's name. */
+const NEW_ID = modelIdFor(ownerAccount.address, "registry test model 2");
+const STRANGER_ID = modelIdFor(strangerAccount.address, "registry test model 2");
 
 /**
  * The named fixture: the system deployed by the Ignition module, and MODEL_ID registered by `owner` with the deployed
@@ -39,10 +42,10 @@ describe("ModelRegistry", function () {
   describe("registerModel", function () {
     it("registers a ZK model owned by the caller and emits its configuration", async function () {
       const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
-      await expect(registry.connect(stranger).registerModel(NEW_ID, config))
+      await expect(registry.connect(stranger).registerModel(STRANGER_ID, config))
         .to.emit(registry, "ModelRegistered")
         .withArgs(
-          NEW_ID,
+          STRANGER_ID,
           stranger.address,
           config.verifier,
           config.verifyingKeyHash,
@@ -61,8 +64,8 @@ describe("ModelRegistry", function () {
         fracBits: 12,
         prices: [1n, 2n, 3n] as [bigint, bigint, bigint],
       };
-      await (await registry.connect(stranger).registerModel(NEW_ID, custom)).wait();
-      const model = await registry.getModel(NEW_ID);
+      await (await registry.connect(stranger).registerModel(STRANGER_ID, custom)).wait();
+      const model = await registry.getModel(STRANGER_ID);
       expect(model.owner).to.equal(stranger.address);
       expect(model.acceptedTiers).to.equal(BigInt(custom.acceptedTiers));
       expect(model.retired).to.equal(false);
@@ -76,7 +79,7 @@ describe("ModelRegistry", function () {
     it("accepts every non-empty mask of existing tiers", async function () {
       const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
       for (let acceptedTiers = 1; acceptedTiers <= 7; acceptedTiers++) {
-        const modelId = id(`mask ${acceptedTiers}`);
+        const modelId = modelIdFor(ownerAccount.address, `mask ${acceptedTiers}`);
         await (await registry.registerModel(modelId, { ...config, acceptedTiers })).wait();
         expect((await registry.getModel(modelId)).acceptedTiers).to.equal(BigInt(acceptedTiers));
       }
@@ -112,11 +115,17 @@ describe("ModelRegistry", function () {
       );
     });
 
-    it("reverts when the id is registered, whoever asks", async function () {
+    it("reverts when the id does not start with the caller's address, so ids cannot be squatted", async function () {
       const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
-      await expect(registry.connect(stranger).registerModel(MODEL_ID, config))
-        .to.be.revertedWithCustomError(registry, "ModelRegistryModelExists")
-        .withArgs(MODEL_ID);
+      for (const modelId of [MODEL_ID, NEW_ID]) {
+        await expect(registry.connect(stranger).registerModel(modelId, config))
+          .to.be.revertedWithCustomError(registry, "ModelRegistryModelIdNotOwned")
+          .withArgs(modelId, stranger.address);
+      }
+    });
+
+    it("reverts when the id is registered", async function () {
+      const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
       await expect(registry.registerModel(MODEL_ID, config))
         .to.be.revertedWithCustomError(registry, "ModelRegistryModelExists")
         .withArgs(MODEL_ID);
@@ -125,7 +134,7 @@ describe("ModelRegistry", function () {
     it("reverts when the id belongs to a retired model", async function () {
       const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
       await (await registry.retireModel(MODEL_ID)).wait();
-      await expect(registry.connect(stranger).registerModel(MODEL_ID, config))
+      await expect(registry.registerModel(MODEL_ID, config))
         .to.be.revertedWithCustomError(registry, "ModelRegistryModelExists")
         .withArgs(MODEL_ID);
     });

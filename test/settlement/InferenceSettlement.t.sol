@@ -16,12 +16,13 @@ contract InferenceSettlementFuzzTest is TestBase {
     uint256 private constant CLIENT_KEY = 0xC11E17;
     uint256 private constant SIGNER_KEY = 0x516E7;
     uint256 private constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    bytes32 private constant MODEL_ID = keccak256("fuzz-model");
     uint128 private constant MODEL_PRICE = 1_000;
     uint256 private constant MIN_STAKE = 100e6;
 
     address private immutable provider = address(0xB0B);
     address private client;
+    /// The test contract owns the model, so the id starts with its address.
+    bytes32 private immutable MODEL_ID = bytes32(abi.encodePacked(address(this), bytes12(keccak256("fuzz-model"))));
 
     TestToken private token;
     ModelRegistry private models;

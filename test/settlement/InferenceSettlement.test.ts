@@ -4,6 +4,7 @@ import { network } from "hardhat";
 
 import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import type { Hex, SettlementItem } from "../../sdk/settlement/item.js";
+import { modelIdFor } from "../../sdk/settlement/modelIds.js";
 import { SignerProver } from "../../sdk/settlement/provers.js";
 import { signOrder } from "../../sdk/settlement/typedData.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
@@ -237,7 +238,7 @@ describe("InferenceSettlement", function () {
         name: "the model does not accept the tier",
         build: async (s) => {
           const it = await item(s, Tier.TEE);
-          const signedOnly = id("signed-only model") as Hex;
+          const signedOnly = modelIdFor(await s.system.admin.getAddress(), "signed-only model");
           await (
             await s.system.modelRegistry.registerModel(signedOnly, {
               verifier: "0x0000000000000000000000000000000000000000",
