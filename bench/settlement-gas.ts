@@ -66,8 +66,8 @@ ${rows}
 
 The marginal figure is (gas(batch) − gas(batch without that tier's items)) / item count, both estimated on the same
 state with calldata included; the single-tier figure is the whole transaction (including the 21,000 base cost)
-divided by 30. ZK items are verified one by one here (one Groth16 pairing check each); batch verification comes with
-the ZK tier issue.
+divided by 30. The ZK items of one model are verified together in one \`verifyProofs\` call (Groth16BatchVerifier,
+N + 3 pairings), so a ZK item costs less the more ZK items of its model a batch carries.
 `;
 writeFileSync(OUTPUT, table);
 console.log(table);

@@ -87,9 +87,10 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         uint256 count = items.length;
         if (count == 0) revert SettlementEmptyBatch();
         uint64 epoch = epochOf(block.timestamp);
+        bool[] memory zkVerified = _batchVerifyZkProofs(items);
         for (uint256 i; i < count; ++i) {
             Item calldata item = items[i];
-            bytes memory reason = _check(item);
+            bytes memory reason = _check(item, zkVerified[i]);
             if (reason.length != 0) {
                 if (mode == Mode.Atomic) _revertWith(reason);
                 emit ItemRejected(i, item.requestId, item.client, reason);
@@ -102,8 +103,9 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
     }
 
     /// @dev Every check of one item, cheapest first. Returns the ABI-encoded custom error, or nothing if the item
-    /// may settle. Only view calls: the item's effects come after, in `_apply`.
-    function _check(Item calldata item) private view returns (bytes memory) {
+    /// may settle. Only view calls: the item's effects come after, in `_apply`. `zkVerified`: the item's proof was
+    /// already verified in a batch with the other ZK items of its model, against the same verifier.
+    function _check(Item calldata item, bool zkVerified) private view returns (bytes memory) {
         bytes32 requestId = item.requestId;
         if (uint256(requestId) >= SNARK_SCALAR_FIELD) {
             return abi.encodeWithSelector(SettlementRequestIdOutOfField.selector, requestId);
@@ -135,8 +137,65 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         ) {
             return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, requestId, item.client);
         }
-        if (item.tier == Tier.ZK) return _checkZkProof(item, verifier);
+        if (item.tier == Tier.ZK) return zkVerified ? bytes("") : _checkZkProof(item, verifier);
         return _checkResultSignature(item, orderHash);
+    }
+
+    /// @dev Verifies the well-formed ZK proofs of each model that has several in the batch with one
+    /// `verifyProofs` call (N + 3 pairings instead of 4N) and marks them verified. A group that fails (a false proof
+    /// among them) is left unmarked: its items are verified one by one in `_check`, which names the false one.
+    function _batchVerifyZkProofs(Item[] calldata items) private view returns (bool[] memory verified) {
+        uint256 count = items.length;
+        verified = new bool[](count);
+        bytes32[] memory models = new bytes32[](count);
+        uint256[] memory sizes = new uint256[](count);
+        uint256[] memory groupOf = new uint256[](count); // group index + 1; 0 for items not batched
+        uint256 groups;
+        for (uint256 i; i < count; ++i) {
+            Item calldata item = items[i];
+            if (item.tier != Tier.ZK || item.proof.length != _ZK_PROOF_LENGTH) continue;
+            uint256 group;
+            while (group < groups && models[group] != item.modelId) ++group;
+            if (group == groups) models[groups++] = item.modelId;
+            ++sizes[group];
+            groupOf[i] = group + 1;
+        }
+        for (uint256 group; group < groups; ++group) {
+            if (sizes[group] > 1) _verifyGroup(items, groupOf, group + 1, sizes[group], models[group], verified);
+        }
+    }
+
+    /// @dev One `verifyProofs` call for the `size` items whose `groupOf` is `tag`, all of model `modelId`.
+    function _verifyGroup(
+        Item[] calldata items,
+        uint256[] memory groupOf,
+        uint256 tag,
+        uint256 size,
+        bytes32 modelId,
+        bool[] memory verified
+    ) private view {
+        (bool accepted, , address verifier) = modelRegistry.terms(modelId, Tier.ZK);
+        if (!accepted) return;
+        uint256[8][] memory proofs = new uint256[8][](size);
+        uint256[] memory publicSignals = new uint256[](size * 3);
+        uint256[] memory members = new uint256[](size);
+        uint256 k;
+        for (uint256 i; k < size; ++i) {
+            if (groupOf[i] != tag) continue;
+            Item calldata item = items[i];
+            // abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c) is the 8-word layout verifyProofs takes.
+            proofs[k] = abi.decode(item.proof, (uint256[8]));
+            publicSignals[3 * k] = uint256(item.inputHash);
+            publicSignals[3 * k + 1] = uint256(item.outputHash);
+            publicSignals[3 * k + 2] = uint256(item.requestId);
+            members[k++] = i;
+        }
+        try IZkVerifier(verifier).verifyProofs(proofs, publicSignals) returns (bool valid) {
+            if (!valid) return;
+        } catch {
+            return;
+        }
+        for (k = 0; k < size; ++k) verified[members[k]] = true;
     }
 
     /// @dev ZK tier: the model's verifier must accept the proof for (inputHash, outputHash, requestId). The

@@ -314,6 +314,37 @@ describe("InferenceSettlement", function () {
       expect(after.held).to.equal(before.held);
     });
 
+    it("verifies the ZK items of one model together: several cost much less each than one alone", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const { settlement } = scenario.system;
+      const zk: SettlementItem[] = [];
+      for (let i = 0; i < 8; i++) zk.push(await item(scenario, Tier.ZK, 40 + i, i % 3));
+      const alone = await settlement.settle.estimateGas([zk[0]], Mode.Atomic);
+      const together = await settlement.settle.estimateGas(zk, Mode.Atomic);
+      // One Groth16 verification alone is ~230k gas; in a batch of 8 each proof costs a fraction of it.
+      expect(together / 8n < alone / 2n).to.equal(true, `8 together: ${together}, 1 alone: ${alone}`);
+      const { outcomes } = await submitBatch(settlement, zk, Mode.Atomic);
+      expect(outcomes.every((o) => o.settled)).to.equal(true);
+    });
+
+    it("still names the one false ZK proof among several of one model, and settles the rest in Partial mode", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const { settlement } = scenario.system;
+      const zk: SettlementItem[] = [];
+      for (let i = 0; i < 5; i++) zk.push(await item(scenario, Tier.ZK, 50 + i, i % 3));
+      const forged = { ...zk[2], outputHash: zk[3].outputHash };
+      const batch = [zk[0], zk[1], forged, zk[3], zk[4]];
+
+      await expect(settlement.settle(batch, Mode.Atomic))
+        .to.be.revertedWithCustomError(settlement, "SettlementInvalidZkProof")
+        .withArgs(forged.requestId);
+      const before = await balances(scenario);
+      const { outcomes } = await submitBatch(settlement, batch, Mode.Partial);
+      expect(outcomes.map((o) => o.settled)).to.deep.equal([true, true, false, true, true]);
+      expect(outcomes[2].reason).to.equal(`SettlementInvalidZkProof(${forged.requestId})`);
+      expect((await balances(scenario)).earnings - before.earnings).to.equal(4n * forged.price);
+    });
+
     it("rejects a request id replayed in a later batch", async function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
       const { settlement } = scenario.system;
