@@ -25,7 +25,7 @@ import {
 } from "../../sdk/zk/circuits.js";
 import { releaseProverThreads } from "../../sdk/zk/prove.js";
 import { exportVerificationKey, renderSolidityVerifier, snarkjsVersion } from "../../sdk/zk/solidityVerifier.js";
-import { inputsHash, mainSource } from "./sources.js";
+import { CIRCOM_FLAGS, inputsHash, mainSource } from "./sources.js";
 
 const PTAU_DIR = path.join(CIRCUITS_DIR, "ptau");
 const CIRCOM2 = path.join(REPO_ROOT, "node_modules", ".bin", "circom2");
@@ -70,7 +70,7 @@ function compile(instance: CircuitInstance): void {
   const relative = (file: string) => path.relative(REPO_ROOT, file);
   const result = spawnSync(
     CIRCOM2,
-    [relative(artifacts.main), "--r1cs", "--wasm", "-l", "node_modules", "-o", relative(artifacts.buildDir)],
+    [relative(artifacts.main), "--r1cs", "--wasm", ...CIRCOM_FLAGS, "-o", relative(artifacts.buildDir)],
     { cwd: REPO_ROOT, encoding: "utf8" },
   );
   if (result.status !== 0) throw new Error(`circom2 failed for ${instance.name}:\n${result.stdout}\n${result.stderr}`);
