@@ -7,7 +7,7 @@ const DAY = 24n * 60n * 60n;
 /**
  * The whole tierproof system for a local or test network: a test token (EIP-2612 + EIP-3009), the three registries,
  * the test-vendor attestation adapter (allowed in the TeeRegistry), the settlement contract, and the generated
- * Groth16 verifier of the `Linear_4` circuit. Account 0 is the admin and governor.
+ * Groth16 verifiers of the `Linear_4` and `Mlp_4-8-3` (Iris) circuits. Account 0 is the admin and governor.
  *
  * Never use this module on a public network: the test-vendor adapter accepts attestations signed by a public key.
  */
@@ -38,6 +38,16 @@ export default buildModule("LocalTierproof", (m) => {
   ]);
 
   const linear4Verifier = m.contract("Linear_4Verifier");
+  const irisMlpVerifier = m.contract("Mlp_4_8_3Verifier");
 
-  return { token, modelRegistry, signerRegistry, teeRegistry, testVendorVerifier, settlement, linear4Verifier };
+  return {
+    token,
+    modelRegistry,
+    signerRegistry,
+    teeRegistry,
+    testVendorVerifier,
+    settlement,
+    linear4Verifier,
+    irisMlpVerifier,
+  };
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import { CIRCUITS_DIR, REPO_ROOT, type CircuitInstance } from "../../sdk/zk/circuits.js";
@@ -30,14 +30,28 @@ export function inputsHash(instance: CircuitInstance): string {
   const hash = createHash("sha256");
   hash.update(mainSource(instance));
   hash.update(CIRCOM_FLAGS.join(" "));
-  // Every template an instance may include: a change in the library rebuilds what uses it.
-  for (const dir of ["lib", "models"]) {
-    for (const file of readdirSync(path.join(CIRCUITS_DIR, dir)).sort()) {
-      hash.update(file).update(readFileSync(path.join(CIRCUITS_DIR, dir, file)));
-    }
+  // Every file the instance includes, transitively: a change in a template rebuilds exactly what uses it.
+  for (const file of includedFiles(path.join(CIRCUITS_DIR, instance.file))) {
+    hash.update(path.relative(REPO_ROOT, file)).update(readFileSync(file));
   }
   for (const file of ["circom2", "circomlib", "snarkjs"]) {
     hash.update(readFileSync(path.join(REPO_ROOT, "node_modules", file, "package.json")));
   }
   return hash.digest("hex");
+}
+
+/**
+ * `file` and every file it includes, transitively, sorted: includes resolve against the including file's folder,
+ * then node_modules (the `-l node_modules` of CIRCOM_FLAGS), as circom resolves them.
+ */
+export function includedFiles(file: string, seen: Set<string> = new Set()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  for (const match of readFileSync(file, "utf8").matchAll(/^\s*include\s+"([^"]+)"\s*;/gm)) {
+    const local = path.resolve(path.dirname(file), match[1]);
+    const resolved = existsSync(local) ? local : path.join(REPO_ROOT, "node_modules", match[1]);
+    if (!existsSync(resolved)) throw new Error(`${path.relative(REPO_ROOT, file)} includes ${match[1]}, not found`);
+    includedFiles(resolved, seen);
+  }
+  return [...seen].sort();
 }

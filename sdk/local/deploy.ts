@@ -30,6 +30,7 @@ export interface LocalSystem {
   testVendorVerifier: TestVendorAttestationVerifier;
   settlement: InferenceSettlement;
   linear4Verifier: IZkVerifier;
+  irisMlpVerifier: IZkVerifier;
 }
 
 /**
@@ -61,5 +62,6 @@ export async function deployLocalSystem(
     testVendorVerifier: TestVendorAttestationVerifier__factory.connect(await at(deployed.testVendorVerifier), admin),
     settlement: InferenceSettlement__factory.connect(await at(deployed.settlement), admin),
     linear4Verifier: IZkVerifier__factory.connect(await at(deployed.linear4Verifier), admin),
+    irisMlpVerifier: IZkVerifier__factory.connect(await at(deployed.irisMlpVerifier), admin),
   };
 }

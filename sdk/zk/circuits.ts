@@ -53,6 +53,11 @@ export function loadCircuitInstance(name: string): CircuitInstance {
   return instance;
 }
 
+/** The Solidity identifier for instance `name` (names like `Mlp_4-8-3` carry characters Solidity refuses). */
+export function solidityName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
 /** Where the artifacts of instance `name` are. */
 export function circuitArtifacts(name: string): CircuitArtifacts {
   const buildDir = path.join(CIRCUITS_DIR, "build", name);
@@ -64,6 +69,6 @@ export function circuitArtifacts(name: string): CircuitArtifacts {
     zkey: path.join(buildDir, `${name}.zkey`),
     verificationKey: path.join(buildDir, "verification_key.json"),
     buildInfo: path.join(buildDir, "build.json"),
-    solidityVerifier: path.join(REPO_ROOT, "contracts", "verifiers", "generated", `${name}Verifier.sol`),
+    solidityVerifier: path.join(REPO_ROOT, "contracts", "verifiers", "generated", `${solidityName(name)}Verifier.sol`),
   };
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import { REPO_ROOT, circuitArtifacts } from "./circuits.js";
+import { REPO_ROOT, circuitArtifacts, solidityName } from "./circuits.js";
 import type { VerificationKey } from "./verifyingKey.js";
 
 const TEMPLATE = path.join(REPO_ROOT, "node_modules", "snarkjs", "templates", "verifier_groth16.sol.ejs");
@@ -27,6 +27,7 @@ export async function exportVerificationKey(zkeyPath: string): Promise<Verificat
  */
 export async function renderSolidityVerifier(name: string): Promise<string> {
   const { zkey } = circuitArtifacts(name);
+  const contract = solidityName(name);
   const vk = await exportVerificationKey(zkey);
   const rendered = (await snarkjs.zKey.exportSolidityVerifier(zkey, {
     groth16: readFileSync(TEMPLATE, "utf8"),
@@ -63,10 +64,10 @@ export async function renderSolidityVerifier(name: string): Promise<string> {
     ...vk.IC.flatMap((_, i) => [`IC${i}x`, `IC${i}y`]),
   ];
   const wrapper = `
-/// @title ${name}Verifier
+/// @title ${contract}Verifier
 /// @notice The Groth16 verifier of circuit instance ${name}, public signals [inputHash, outputHash, requestId]:
 /// one proof with snarkjs's verifier, N proofs with N + 3 pairings, and the hash of its verifying key (IZkVerifier).
-contract ${name}Verifier is ${name}Groth16Verifier {
+contract ${contract}Verifier is ${contract}Groth16Verifier {
     /// @notice Checks N proofs at once; see IZkVerifier.verifyProofs.
     function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata publicSignals) external view returns (bool) {
         return Groth16BatchVerifier.verify(_verifyingKey(), proofs, publicSignals);
@@ -96,7 +97,7 @@ ${vk.IC.map((_, i) => `        vk.ic[${2 * i}] = IC${i}x;\n        vk.ic[${2 * i
     rendered
       .slice(spdx.length)
       .replace(pragma, `${pragma}\n\nimport {Groth16BatchVerifier} from "../../libraries/Groth16BatchVerifier.sol";`)
-      .replace("contract Groth16Verifier {", `contract ${name}Groth16Verifier {`) +
+      .replace("contract Groth16Verifier {", `contract ${contract}Groth16Verifier {`) +
     wrapper
   );
 }

@@ -4,8 +4,12 @@ import { network } from "hardhat";
 
 import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import type { Hex, SettlementItem } from "../../sdk/settlement/item.js";
+import { loadMlpModel, inferMlp } from "../../sdk/models/mlp.js";
+import { fulfilOrder } from "../../sdk/settlement/fulfil.js";
 import { modelIdFor } from "../../sdk/settlement/modelIds.js";
-import { SignerProver } from "../../sdk/settlement/provers.js";
+import { buildOrder } from "../../sdk/settlement/order.js";
+import { RequestIdAllocator } from "../../sdk/settlement/requestIds.js";
+import { SignerProver, ZkProver } from "../../sdk/settlement/provers.js";
 import { signOrder } from "../../sdk/settlement/typedData.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { SimulatedEnclave } from "../../sdk/tee/enclave.js";
@@ -343,6 +347,59 @@ describe("InferenceSettlement", function () {
       expect(outcomes.map((o) => o.settled)).to.deep.equal([true, true, false, true, true]);
       expect(outcomes[2].reason).to.equal(`SettlementInvalidZkProof(${forged.requestId})`);
       expect((await balances(scenario)).earnings - before.earnings).to.equal(4n * forged.price);
+    });
+
+    it("settles ZK items of two models (Linear_4 and the Iris MLP) together, each model's proofs in one batch check", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const { system } = scenario;
+      const admin = await system.admin.getAddress();
+      const iris = loadMlpModel("Mlp_4-8-3");
+      const irisId = modelIdFor(admin, "Mlp_4-8-3");
+      await (
+        await system.modelRegistry.registerModel(irisId, {
+          verifier: await system.irisMlpVerifier.getAddress(),
+          verifyingKeyHash: await system.irisMlpVerifier.verifyingKeyHash(),
+          weightsCommitment: `0x${"00".repeat(32)}`,
+          inputSize: 4,
+          outputSize: 4,
+          fracBits: 8,
+          acceptedTiers: 1 << Tier.ZK,
+          prices: [5_000n, 0n, 0n],
+        })
+      ).wait();
+      const latest = await connection.ethers.provider.getBlock("latest");
+      const ids = new RequestIdAllocator();
+      const batch: SettlementItem[] = [];
+      const classes: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        // Standardised Iris-like features at 2^8.
+        const input = [BigInt(-300 + 200 * i), BigInt(100 - 150 * i), BigInt(-350 + 300 * i), BigInt(-320 + 290 * i)];
+        const order = buildOrder({
+          requestId: ids.next(),
+          modelId: irisId,
+          client: await scenario.clients[0].getAddress(),
+          provider: await scenario.provider.getAddress(),
+          tier: Tier.ZK,
+          input,
+          price: 5_000n,
+          deadline: BigInt(latest!.timestamp) + 3600n,
+        });
+        const signature = await signOrder(scenario.clients[0], scenario.domain, order);
+        const { item: fulfilled, output } = await fulfilOrder(
+          order,
+          signature,
+          input,
+          (x) => inferMlp(iris, x).vector,
+          new ZkProver("Mlp_4-8-3"),
+        );
+        batch.push(fulfilled, await item(scenario, Tier.ZK, 60 + i, 1));
+        classes.push(Number(output[0]));
+      }
+      expect(new Set(classes).size).to.be.greaterThan(1);
+      const before = await balances(scenario);
+      const { outcomes } = await submitBatch(system.settlement, batch, Mode.Atomic);
+      expect(outcomes.every((o) => o.settled)).to.equal(true);
+      expect((await balances(scenario)).earnings - before.earnings).to.equal(3n * 5_000n + 3n * 3_000n);
     });
 
     it("rejects a request id replayed in a later batch", async function () {

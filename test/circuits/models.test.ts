@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+
+import { expect } from "chai";
+import { WitnessCalculatorBuilder } from "circom_runtime";
+
+import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
+import { inferMlp, loadMlpModel } from "../../sdk/models/mlp.js";
+import { seededRandom } from "../../sdk/models/train.js";
+import { circuitArtifacts } from "../../sdk/zk/circuits.js";
+import { toField } from "../../sdk/zk/field.js";
+import { hashVector } from "../../sdk/zk/poseidon.js";
+
+/** Runs a circuit's witness generator in-process, reusing one WebAssembly instance (fast enough for thousands). */
+async function witnessGenerator(name: string) {
+  const calculator = await WitnessCalculatorBuilder(readFileSync(circuitArtifacts(name).wasm));
+  return async (x: readonly bigint[], requestId: bigint): Promise<bigint[]> =>
+    calculator.calculateWitness({ x: x.map((v) => toField(v).toString()), requestId: requestId.toString() }, true);
+}
+
+/** Signed fixed-point inputs: mostly typical magnitudes (|v| < 2^11, standardised features at 2^8), some large. */
+function randomInputs(count: number, size: number, seed: number, large: number): bigint[][] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () =>
+    Array.from({ length: size }, () => {
+      const magnitude = random() < 0.9 ? 2 ** 11 : large;
+      return BigInt(Math.floor((random() * 2 - 1) * magnitude));
+    }),
+  );
+}
+
+const SAMPLES = 1000;
+
+describe("model circuits are bit-exact with their TypeScript reference", function () {
+  it(`Linear_4 on ${SAMPLES} seeded random inputs`, async function () {
+    const model = loadLinearModel("Linear_4");
+    const generate = await witnessGenerator("Linear_4");
+    for (const [i, x] of randomInputs(SAMPLES, 4, 1, 2 ** 40).entries()) {
+      const witness = await generate(x, BigInt(i));
+      expect([witness[1], witness[2], witness[3]]).to.deep.equal([
+        hashVector(x),
+        hashVector([inferLinear(model, x)]),
+        BigInt(i),
+      ]);
+    }
+  });
+
+  it(`Mlp_4-8-3 on ${SAMPLES} seeded random inputs, every class reached`, async function () {
+    const model = loadMlpModel("Mlp_4-8-3");
+    const generate = await witnessGenerator("Mlp_4-8-3");
+    const classes = new Set<number>();
+    for (const [i, x] of randomInputs(SAMPLES, 4, 2, 2 ** 14).entries()) {
+      const output = inferMlp(model, x);
+      classes.add(output.class);
+      const witness = await generate(x, BigInt(i));
+      expect([witness[1], witness[2], witness[3]]).to.deep.equal([hashVector(x), hashVector(output.vector), BigInt(i)]);
+    }
+    expect([...classes].sort()).to.deep.equal([0, 1, 2]);
+  });
+});
