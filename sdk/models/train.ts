@@ -103,6 +103,40 @@ export function trainMlp(
   return model;
 }
 
+/** A float logistic regression. */
+export interface FloatLogistic {
+  weights: number[];
+  bias: number;
+}
+
+/** Trains a logistic regression (labels 0/1) by full-batch gradient descent on the log loss. */
+export function trainLogistic(
+  xs: readonly number[][],
+  ys: readonly number[],
+  options: { epochs: number; learningRate: number },
+): FloatLogistic {
+  const model: FloatLogistic = { weights: new Array(xs[0].length).fill(0), bias: 0 };
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const gradient = model.weights.map(() => 0);
+    let biasGradient = 0;
+    xs.forEach((x, n) => {
+      const z = x.reduce((s, v, i) => s + v * model.weights[i], model.bias);
+      const error = 1 / (1 + Math.exp(-z)) - ys[n];
+      x.forEach((v, i) => (gradient[i] += error * v));
+      biasGradient += error;
+    });
+    const step = options.learningRate / xs.length;
+    model.weights = model.weights.map((w, i) => w - step * gradient[i]);
+    model.bias -= step * biasGradient;
+  }
+  return model;
+}
+
+/** The class a float logistic model predicts (1 when the logit is not negative). */
+export function predictLogistic(model: FloatLogistic, x: readonly number[]): number {
+  return x.reduce((s, v, i) => s + v * model.weights[i], model.bias) >= 0 ? 1 : 0;
+}
+
 /** Rounds a float to fixed point at scale 2^bits. */
 export function toFixed(value: number, bits: number): bigint {
   return BigInt(Math.round(value * 2 ** bits));

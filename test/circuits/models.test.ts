@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 
 import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
+import { inferLogistic, loadLogisticModel } from "../../sdk/models/logistic.js";
 import { inferMlp, loadMlpModel } from "../../sdk/models/mlp.js";
 import { seededRandom } from "../../sdk/models/train.js";
 import { circuitArtifacts } from "../../sdk/zk/circuits.js";
@@ -55,5 +56,21 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
       expect([witness[1], witness[2], witness[3]]).to.deep.equal([hashVector(x), hashVector(output.vector), BigInt(i)]);
     }
     expect([...classes].sort()).to.deep.equal([0, 1, 2]);
+  });
+
+  it(`Logistic_4 on ${SAMPLES} seeded random inputs, both saturations and the slope reached`, async function () {
+    const model = loadLogisticModel("Logistic_4");
+    const generate = await witnessGenerator("Logistic_4");
+    const top = 1n << BigInt(model.fracBits);
+    const seen = { zero: false, one: false, between: false };
+    for (const [i, x] of randomInputs(SAMPLES, 4, 3, 2 ** 14).entries()) {
+      const output = inferLogistic(model, x);
+      seen.zero ||= output[0] === 0n;
+      seen.one ||= output[0] === top;
+      seen.between ||= output[0] > 0n && output[0] < top;
+      const witness = await generate(x, BigInt(i));
+      expect([witness[1], witness[2], witness[3]]).to.deep.equal([hashVector(x), hashVector(output), BigInt(i)]);
+    }
+    expect(seen).to.deep.equal({ zero: true, one: true, between: true });
   });
 });
