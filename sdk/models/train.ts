@@ -156,3 +156,127 @@ export function quantizeMlp(model: FloatMlp, name: string, fracBits: number, acc
     accumulatorBits,
   };
 }
+
+/** The shape of a tiny CNN: a single-channel size×size image, `channels` filters of kernel×kernel, `classes` outputs. */
+export interface CnnShape {
+  size: number;
+  kernel: number;
+  channels: number;
+  classes: number;
+}
+
+/** A float tiny CNN: valid convolution + ReLU, then a dense layer to the class logits. */
+export interface FloatCnn {
+  filters: number[][][];
+  filterBias: number[];
+  dense: number[][];
+  denseBias: number[];
+}
+
+function cnnForward(model: FloatCnn, image: readonly number[], shape: CnnShape) {
+  const out = shape.size - shape.kernel + 1;
+  const features: number[] = [];
+  model.filters.forEach((filter, c) => {
+    for (let y = 0; y < out; y++) {
+      for (let x = 0; x < out; x++) {
+        let sum = model.filterBias[c];
+        for (let i = 0; i < shape.kernel; i++)
+          for (let j = 0; j < shape.kernel; j++) sum += filter[i][j] * image[(y + i) * shape.size + x + j];
+        features.push(Math.max(0, sum));
+      }
+    }
+  });
+  const logits = model.dense.map((row, k) => row.reduce((s, w, n) => s + w * features[n], model.denseBias[k]));
+  return { features, logits };
+}
+
+/** The class a float CNN predicts. */
+export function predictCnn(model: FloatCnn, image: readonly number[], shape: CnnShape): number {
+  const { logits } = cnnForward(model, image, shape);
+  return logits.indexOf(Math.max(...logits));
+}
+
+/** Trains a tiny CNN by full-batch gradient descent on softmax cross-entropy. */
+export function trainCnn(
+  images: readonly number[][],
+  labels: readonly number[],
+  shape: CnnShape,
+  options: { epochs: number; learningRate: number; seed: number },
+): FloatCnn {
+  const { size, kernel, channels, classes } = shape;
+  const out = size - kernel + 1;
+  const featureCount = channels * out * out;
+  const random = seededRandom(options.seed);
+  const init = (fanIn: number) => (random() * 2 - 1) * Math.sqrt(6 / fanIn);
+  const model: FloatCnn = {
+    filters: Array.from({ length: channels }, () =>
+      Array.from({ length: kernel }, () => Array.from({ length: kernel }, () => init(kernel * kernel))),
+    ),
+    filterBias: new Array(channels).fill(0),
+    dense: Array.from({ length: classes }, () => Array.from({ length: featureCount }, () => init(featureCount))),
+    denseBias: new Array(classes).fill(0),
+  };
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const gFilters = model.filters.map((f) => f.map((row) => row.map(() => 0)));
+    const gFilterBias = model.filterBias.map(() => 0);
+    const gDense = model.dense.map((row) => row.map(() => 0));
+    const gDenseBias = model.denseBias.map(() => 0);
+    images.forEach((image, n) => {
+      const { features, logits } = cnnForward(model, image, shape);
+      const top = Math.max(...logits);
+      const exps = logits.map((l) => Math.exp(l - top));
+      const total = exps.reduce((a, b) => a + b, 0);
+      const dLogits = exps.map((e, k) => e / total - (k === labels[n] ? 1 : 0));
+      const dFeatures = new Array(featureCount).fill(0);
+      dLogits.forEach((d, k) => {
+        gDenseBias[k] += d;
+        features.forEach((v, f) => {
+          gDense[k][f] += d * v;
+          dFeatures[f] += d * model.dense[k][f];
+        });
+      });
+      for (let c = 0; c < channels; c++) {
+        for (let y = 0; y < out; y++) {
+          for (let x = 0; x < out; x++) {
+            const f = (c * out + y) * out + x;
+            if (features[f] <= 0) continue;
+            gFilterBias[c] += dFeatures[f];
+            for (let i = 0; i < kernel; i++)
+              for (let j = 0; j < kernel; j++) gFilters[c][i][j] += dFeatures[f] * image[(y + i) * size + x + j];
+          }
+        }
+      }
+    });
+    const step = options.learningRate / images.length;
+    model.filters.forEach((f, c) => f.forEach((row, i) => row.forEach((_, j) => (row[j] -= step * gFilters[c][i][j]))));
+    model.filterBias.forEach((_, c) => (model.filterBias[c] -= step * gFilterBias[c]));
+    model.dense.forEach((row, k) => row.forEach((_, f) => (row[f] -= step * gDense[k][f])));
+    model.denseBias.forEach((_, k) => (model.denseBias[k] -= step * gDenseBias[k]));
+  }
+  return model;
+}
+
+/**
+ * A seeded synthetic data set of size×size grey images with one bar each: class 0 horizontal, 1 vertical,
+ * 2 diagonal (either direction), at a random place and length, over uniform noise; pixels in [0, 1].
+ */
+export function barImages(count: number, size: number, seed: number): { images: number[][]; labels: number[] } {
+  const random = seededRandom(seed);
+  const images: number[][] = [];
+  const labels: number[] = [];
+  for (let n = 0; n < count; n++) {
+    const label = n % 3;
+    const image = Array.from({ length: size * size }, () => random() * 0.35);
+    const length = 4 + Math.floor(random() * (size - 3));
+    const start = Math.floor(random() * (size - length + 1));
+    const line = Math.floor(random() * size);
+    const flip = random() < 0.5;
+    for (let t = start; t < start + length; t++) {
+      const [y, x] = label === 0 ? [line, t] : label === 1 ? [t, line] : [t, flip ? size - 1 - t : t];
+      image[y * size + x] = 0.75 + random() * 0.25;
+    }
+    images.push(image);
+    labels.push(label);
+  }
+  return { images, labels };
+}

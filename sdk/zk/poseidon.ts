@@ -24,17 +24,28 @@ const BY_ARITY: readonly Hash[] = [
   poseidon.poseidon16,
 ];
 
-/** The largest vector `hashVector` hashes in one Poseidon call. */
-export const MAX_VECTOR_LENGTH = BY_ARITY.length;
+/** The largest vector hashed in one Poseidon call; longer vectors are hashed in chunks of this size. */
+export const CHUNK = BY_ARITY.length;
+/** The longest vector `hashVector` commits to (CHUNK chunks of CHUNK). */
+export const MAX_VECTOR_LENGTH = CHUNK * CHUNK;
+
+function hashOnce(elements: bigint[]): bigint {
+  return BY_ARITY[elements.length - 1](elements);
+}
 
 /**
- * Poseidon hash of a vector of signed fixed-point integers, each mapped into the field, exactly as circomlib's
- * `Poseidon(values.length)` computes it in a circuit.
+ * The commitment to a vector of signed fixed-point integers, each mapped into the field, exactly as the circuits
+ * compute it (`VectorHash` in circuits/lib/vectorhash.circom): circomlib's Poseidon(n) for n <= 16, otherwise
+ * Poseidon over the Poseidon hashes of consecutive chunks of 16.
  */
 export function hashVector(values: readonly bigint[]): bigint {
-  const hash = BY_ARITY[values.length - 1];
-  if (hash === undefined) {
-    throw new RangeError(`can hash 1 to ${MAX_VECTOR_LENGTH} values in one call, got ${values.length}`);
+  if (values.length === 0 || values.length > MAX_VECTOR_LENGTH) {
+    throw new RangeError(`can hash 1 to ${MAX_VECTOR_LENGTH} values, got ${values.length}`);
   }
-  return hash(values.map(toField));
+  const elements = values.map(toField);
+  if (elements.length <= CHUNK) return hashOnce(elements);
+  const chunkHashes: bigint[] = [];
+  for (let start = 0; start < elements.length; start += CHUNK)
+    chunkHashes.push(hashOnce(elements.slice(start, start + CHUNK)));
+  return hashOnce(chunkHashes);
 }

@@ -3,10 +3,11 @@ import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 
+import { inferCnn, loadCnnModel } from "../../sdk/models/cnn.js";
 import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
 import { inferLogistic, loadLogisticModel } from "../../sdk/models/logistic.js";
 import { inferMlp, loadMlpModel } from "../../sdk/models/mlp.js";
-import { seededRandom } from "../../sdk/models/train.js";
+import { barImages, seededRandom } from "../../sdk/models/train.js";
 import { circuitArtifacts } from "../../sdk/zk/circuits.js";
 import { toField } from "../../sdk/zk/field.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
@@ -72,5 +73,20 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
       expect([witness[1], witness[2], witness[3]]).to.deep.equal([hashVector(x), hashVector(output), BigInt(i)]);
     }
     expect(seen).to.deep.equal({ zero: true, one: true, between: true });
+  });
+
+  it(`Cnn_8x8-2c3-3 on ${SAMPLES} inputs (bar images and noise), every class reached`, async function () {
+    const model = loadCnnModel("Cnn_8x8-2c3-3");
+    const generate = await witnessGenerator("Cnn_8x8-2c3-3");
+    const bars = barImages(SAMPLES / 2, 8, 99).images.map((image) => image.map((v) => BigInt(Math.round(v * 256))));
+    const noise = randomInputs(SAMPLES / 2, 64, 4, 2 ** 14);
+    const classes = new Set<number>();
+    for (const [i, x] of [...bars, ...noise].entries()) {
+      const output = inferCnn(model, x);
+      classes.add(output.class);
+      const witness = await generate(x, BigInt(i));
+      expect([witness[1], witness[2], witness[3]]).to.deep.equal([hashVector(x), hashVector(output.vector), BigInt(i)]);
+    }
+    expect([...classes].sort()).to.deep.equal([0, 1, 2]);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { poseidon3 } from "poseidon-lite";
 
 import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
 import { circuitArtifacts } from "../../sdk/zk/circuits.js";
@@ -82,6 +83,17 @@ describe("sdk/models/linear", function () {
 
   it("refuses circuit instances that are not linear models", function () {
     expect(() => loadLinearModel("Nope_1")).to.throw(/no circuit instance "Nope_1"/);
+  });
+});
+
+describe("sdk/zk/poseidon", function () {
+  it("hashes up to 16 values in one Poseidon call and longer vectors as a Poseidon of 16-value chunks", function () {
+    const long = Array.from({ length: 40 }, (_, i) => BigInt(i - 20));
+    const chunks = [long.slice(0, 16), long.slice(16, 32), long.slice(32)].map(hashVector);
+    expect(hashVector(long)).to.equal(poseidon3(chunks));
+    expect(hashVector(long.slice(0, 3))).to.equal(poseidon3(long.slice(0, 3).map(toField)));
+    expect(() => hashVector([])).to.throw(RangeError, /1 to 256 values/);
+    expect(() => hashVector(new Array(257).fill(0n))).to.throw(RangeError);
   });
 });
 
