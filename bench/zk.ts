@@ -13,7 +13,7 @@ import { cpus } from "node:os";
 import { network } from "hardhat";
 
 import { IZkVerifier__factory, type IZkVerifier } from "../typechain-types/index.js";
-import { circuitArtifacts, loadCircuitInstances, solidityName } from "../sdk/zk/circuits.js";
+import { circuitArtifacts, inputLength, loadCircuitInstances, solidityName } from "../sdk/zk/circuits.js";
 import { proveInference, releaseProverThreads, type Groth16Proof, type InferenceProof } from "../sdk/zk/prove.js";
 
 const BATCH_CIRCUIT = "Linear_4";
@@ -21,82 +21,85 @@ const BATCH_SIZES = [1, 2, 4, 8, 16, 32];
 const PROOFS_PER_CIRCUIT = 8;
 const OUTPUT = new URL("./zk.md", import.meta.url);
 
-const connection = await network.create();
-const [sender] = await connection.ethers.getSigners();
+// snarkjs's worker threads would keep the process alive after an error: always stop them.
+try {
+  const connection = await network.create();
+  const [sender] = await connection.ethers.getSigners();
 
-type Words = [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
-const words = (p: InferenceProof) => [...p.proof.a, ...p.proof.b[0], ...p.proof.b[1], ...p.proof.c] as Words;
-const signals = (p: InferenceProof): [bigint, bigint, bigint] => [
-  p.publicSignals.inputHash,
-  p.publicSignals.outputHash,
-  p.publicSignals.requestId,
-];
+  type Words = [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  const words = (p: InferenceProof) => [...p.proof.a, ...p.proof.b[0], ...p.proof.b[1], ...p.proof.c] as Words;
+  const signals = (p: InferenceProof): [bigint, bigint, bigint] => [
+    p.publicSignals.inputHash,
+    p.publicSignals.outputHash,
+    p.publicSignals.requestId,
+  ];
 
-async function transactionGas(verifier: IZkVerifier, data: string): Promise<bigint> {
-  return connection.ethers.provider.estimateGas({ from: sender.address, to: await verifier.getAddress(), data });
-}
-
-/** `count` proofs of `circuit` on small signed inputs, and the mean proving time. */
-async function prove(circuit: string, inputSize: number, count: number) {
-  const proofs: InferenceProof[] = [];
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    const input = Array.from({ length: inputSize }, (_, k) => BigInt(((i * 37 + k * 101) % 1024) - 512));
-    proofs.push(await proveInference(circuit, input, 1000n + BigInt(i)));
+  async function transactionGas(verifier: IZkVerifier, data: string): Promise<bigint> {
+    return connection.ethers.provider.estimateGas({ from: sender.address, to: await verifier.getAddress(), data });
   }
-  return { proofs, provingMs: (performance.now() - started) / count };
-}
 
-/** Mean gas of a transaction verifying one proof with the snarkjs verifier. */
-async function singleVerifyGas(verifier: IZkVerifier, proofs: InferenceProof[]): Promise<bigint> {
-  let total = 0n;
-  for (const p of proofs) {
-    const args: [Groth16Proof["a"], Groth16Proof["b"], Groth16Proof["c"], [bigint, bigint, bigint]] = [
-      p.proof.a,
-      p.proof.b,
-      p.proof.c,
-      signals(p),
-    ];
-    if (!(await verifier.verifyProof(...args))) throw new Error("a benchmark proof does not verify");
-    total += await transactionGas(verifier, verifier.interface.encodeFunctionData("verifyProof", args));
+  /** `count` proofs of `circuit` on small signed inputs, and the mean proving time. */
+  async function prove(circuit: string, inputSize: number, count: number) {
+    const proofs: InferenceProof[] = [];
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const input = Array.from({ length: inputSize }, (_, k) => BigInt(((i * 37 + k * 101) % 1024) - 512));
+      proofs.push(await proveInference(circuit, input, 1000n + BigInt(i)));
+    }
+    return { proofs, provingMs: (performance.now() - started) / count };
   }
-  return total / BigInt(proofs.length);
-}
 
-const circuitRows: string[] = [];
-const verifiers = new Map<string, { verifier: IZkVerifier; single: bigint }>();
-for (const instance of loadCircuitInstances()) {
-  const deployed = await connection.ethers.deployContract(`${solidityName(instance.name)}Verifier`);
-  const verifier = IZkVerifier__factory.connect(await deployed.getAddress(), sender);
-  const inputSize = Number(instance.params[0]);
-  const { proofs, provingMs } = await prove(instance.name, inputSize, PROOFS_PER_CIRCUIT);
-  const single = await singleVerifyGas(verifier, proofs);
-  verifiers.set(instance.name, { verifier, single });
-  const info = JSON.parse(readFileSync(circuitArtifacts(instance.name).buildInfo, "utf8"));
-  circuitRows.push(
-    `| ${instance.name} | ${instance.template} | public (constants) | ${info.constraints} | ${info.publicSignals} | ` +
-      `${provingMs.toFixed(0)} ms | 256 bytes (8 words) | ${single} |`,
-  );
-  console.log(`${instance.name}: ${info.constraints} constraints, ${provingMs.toFixed(0)} ms to prove, ${single} gas`);
-}
+  /** Mean gas of a transaction verifying one proof with the snarkjs verifier. */
+  async function singleVerifyGas(verifier: IZkVerifier, proofs: InferenceProof[]): Promise<bigint> {
+    let total = 0n;
+    for (const p of proofs) {
+      const args: [Groth16Proof["a"], Groth16Proof["b"], Groth16Proof["c"], [bigint, bigint, bigint]] = [
+        p.proof.a,
+        p.proof.b,
+        p.proof.c,
+        signals(p),
+      ];
+      if (!(await verifier.verifyProof(...args))) throw new Error("a benchmark proof does not verify");
+      total += await transactionGas(verifier, verifier.interface.encodeFunctionData("verifyProof", args));
+    }
+    return total / BigInt(proofs.length);
+  }
 
-const { verifier, single } = verifiers.get(BATCH_CIRCUIT)!;
-const { proofs } = await prove(BATCH_CIRCUIT, 4, Math.max(...BATCH_SIZES));
-await releaseProverThreads();
-const batchRows: string[] = [];
-for (const size of BATCH_SIZES) {
-  const subset = proofs.slice(0, size);
-  const args: [Words[], bigint[]] = [subset.map(words), subset.flatMap(signals)];
-  if (!(await verifier.verifyProofs(...args))) throw new Error(`the batch of ${size} does not verify`);
-  const gas = await transactionGas(verifier, verifier.interface.encodeFunctionData("verifyProofs", args));
-  const perProof = gas / BigInt(size);
-  const share = ((100 * Number(perProof)) / Number(single)).toFixed(0);
-  batchRows.push(`| ${size} | ${gas} | **${perProof}** | ${single} | ${share}% |`);
-  console.log(`batch of ${size}: ${perProof} gas per proof (single: ${single})`);
-}
+  const circuitRows: string[] = [];
+  const verifiers = new Map<string, { verifier: IZkVerifier; single: bigint }>();
+  for (const instance of loadCircuitInstances()) {
+    const deployed = await connection.ethers.deployContract(`${solidityName(instance.name)}Verifier`);
+    const verifier = IZkVerifier__factory.connect(await deployed.getAddress(), sender);
+    const inputSize = inputLength(instance);
+    const { proofs, provingMs } = await prove(instance.name, inputSize, PROOFS_PER_CIRCUIT);
+    const single = await singleVerifyGas(verifier, proofs);
+    verifiers.set(instance.name, { verifier, single });
+    const info = JSON.parse(readFileSync(circuitArtifacts(instance.name).buildInfo, "utf8"));
+    circuitRows.push(
+      `| ${instance.name} | ${instance.template} | public (constants) | ${info.constraints} | ${info.publicSignals} | ` +
+        `${provingMs.toFixed(0)} ms | 256 bytes (8 words) | ${single} |`,
+    );
+    console.log(
+      `${instance.name}: ${info.constraints} constraints, ${provingMs.toFixed(0)} ms to prove, ${single} gas`,
+    );
+  }
 
-const snarkjsVersion = JSON.parse(readFileSync(circuitArtifacts(BATCH_CIRCUIT).buildInfo, "utf8")).snarkjs;
-const table = `# ZK tier: circuits and on-chain verification
+  const { verifier, single } = verifiers.get(BATCH_CIRCUIT)!;
+  const { proofs } = await prove(BATCH_CIRCUIT, 4, Math.max(...BATCH_SIZES));
+  const batchRows: string[] = [];
+  for (const size of BATCH_SIZES) {
+    const subset = proofs.slice(0, size);
+    const args: [Words[], bigint[]] = [subset.map(words), subset.flatMap(signals)];
+    if (!(await verifier.verifyProofs(...args))) throw new Error(`the batch of ${size} does not verify`);
+    const gas = await transactionGas(verifier, verifier.interface.encodeFunctionData("verifyProofs", args));
+    const perProof = gas / BigInt(size);
+    const share = ((100 * Number(perProof)) / Number(single)).toFixed(0);
+    batchRows.push(`| ${size} | ${gas} | **${perProof}** | ${single} | ${share}% |`);
+    console.log(`batch of ${size}: ${perProof} gas per proof (single: ${single})`);
+  }
+
+  const snarkjsVersion = JSON.parse(readFileSync(circuitArtifacts(BATCH_CIRCUIT).buildInfo, "utf8")).snarkjs;
+  const table = `# ZK tier: circuits and on-chain verification
 
 Produced by \`npm run bench:zk\` (bench/zk.ts) on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores
 (${cpus()[0]?.model.trim()}), snarkjs ${snarkjsVersion}, circom 2.2.3 (circom2, --O2), Hardhat 3 in-process network
@@ -119,5 +122,8 @@ The batch check multiplies each proof's A and C by a weight drawn from keccak256
 of the batch (2N − 2 scalar multiplications: the first weight is 1), folds the public inputs into nPublic + 1 more,
 and runs one pairing check of N + 3 pairs, where N separate verifications run N checks of 4 pairs.
 `;
-writeFileSync(OUTPUT, table);
-console.log(table);
+  writeFileSync(OUTPUT, table);
+  console.log(table);
+} finally {
+  await releaseProverThreads();
+}

@@ -34,6 +34,12 @@ export interface CircuitArtifacts {
   solidityVerifier: string;
 }
 
+/** How many values the input signal `x` of an instance takes (a Cnn's first parameter is the image side). */
+export function inputLength(instance: CircuitInstance): number {
+  const first = Number(instance.params[0]);
+  return instance.template === "Cnn" ? first * first : first;
+}
+
 /** Reads every instance of circuits/circuits.json. */
 export function loadCircuitInstances(): CircuitInstance[] {
   const file = path.join(CIRCUITS_DIR, "circuits.json");
