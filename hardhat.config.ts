@@ -36,7 +36,8 @@ export default defineConfig({
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      // A `hardhat node --hostname 127.0.0.1`; TIERPROOF_NODE_URL points elsewhere on this machine (tests use a free port).
+      url: process.env.TIERPROOF_NODE_URL ?? "http://127.0.0.1:8545",
     },
   },
 });
