@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { AbiCoder } from "ethers";
 import * as snarkjs from "snarkjs";
 
-import { circuitArtifacts } from "./circuits.js";
+import { circuitArtifacts, inputLength, loadCircuitInstance } from "./circuits.js";
 import { SNARK_SCALAR_FIELD, toField } from "./field.js";
 
 /** A Groth16 proof in the layout of the Solidity verifier (G2 coordinates already swapped). */
@@ -37,7 +37,12 @@ export async function proveInference(
   requestId: bigint,
 ): Promise<InferenceProof> {
   if (requestId < 0n || requestId >= SNARK_SCALAR_FIELD) {
-    throw new RangeError(`request id ${requestId} must be below the SNARK scalar field`);
+    throw new RangeError(`request id ${requestId} must be a field element (0 <= id < SNARK_SCALAR_FIELD)`);
+  }
+  // Checked here, as the witness generator's own error for a wrong length names neither circuit nor lengths.
+  const expected = inputLength(loadCircuitInstance(circuitName));
+  if (input.length !== expected) {
+    throw new RangeError(`circuit ${circuitName} takes ${expected} inputs, got ${input.length}`);
   }
   const { wasm, zkey } = circuitArtifacts(circuitName);
   const witnessInput = { x: input.map((v) => toField(v).toString()), requestId: requestId.toString() };

@@ -5,6 +5,7 @@ import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
 import { circuitArtifacts } from "../../sdk/zk/circuits.js";
 import { SNARK_SCALAR_FIELD, fromField, toField } from "../../sdk/zk/field.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
+import { proveInference } from "../../sdk/zk/prove.js";
 import { calculateWitness, satisfies, withSignal, witnessValues } from "../helpers/witness.js";
 
 const CIRCUIT = "Linear_4";
@@ -61,6 +62,21 @@ describe("sdk/zk/poseidon", function () {
     expect(hashVector(long.slice(0, 3))).to.equal(poseidon3(long.slice(0, 3).map(toField)));
     expect(() => hashVector([])).to.throw(RangeError, /1 to 256 values/);
     expect(() => hashVector(new Array(257).fill(0n))).to.throw(RangeError);
+  });
+});
+
+describe("sdk/zk/prove", function () {
+  it("refuses a wrong input length, an unknown circuit and a request id outside the field before proving", async function () {
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => expect.fail("proveInference should have thrown"),
+        (error: Error) => error.message,
+      );
+    expect(await refusal(proveInference(CIRCUIT, [1n, 2n, 3n], 1n))).to.match(/takes 4 inputs, got 3/);
+    expect(await refusal(proveInference("Nope_1", [1n], 1n))).to.match(/no circuit instance "Nope_1"/);
+    for (const requestId of [-1n, SNARK_SCALAR_FIELD]) {
+      expect(await refusal(proveInference(CIRCUIT, [1n, 2n, 3n, 4n], requestId))).to.match(/must be a field element/);
+    }
   });
 });
 
