@@ -32,3 +32,4 @@ export {
   type ImportOptions,
   type ImportResult,
 } from "./importer.js";
+export { compareWithOnnxRuntime, type AccuracyReport } from "./accuracy.js";

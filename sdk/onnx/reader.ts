@@ -120,9 +120,9 @@ export function readOnnx(bytes: Uint8Array): ReadNetwork {
       return t;
     };
     const activation = (name: string) => {
-      if (head !== "none" && name !== headTip)
+      if (head !== "none")
         throw new Error(`${where} follows the output head; Softmax/ArgMax are supported only at the output`);
-      if (name !== tip && name !== headTip)
+      if (name !== tip)
         throw new Error(
           `${where} reads "${name}", not the previous layer's output "${tip}": only a chain is supported`,
         );
@@ -141,15 +141,17 @@ export function readOnnx(bytes: Uint8Array): ReadNetwork {
       }
       case "Identity":
       case "Dropout":
-        activation(ins[0]);
-        if (tip === ins[0]) tip = outs[0];
-        else headTip = outs[0];
+        if (head !== "none" && ins[0] === headTip) headTip = outs[0];
+        else {
+          activation(ins[0]);
+          tip = outs[0];
+          if (biasable === ins[0]) biasable = outs[0];
+        }
         notes.push(`${where}: passed through (inference)`);
         return;
       case "Gemm":
       case "MatMul": {
         activation(ins[0]);
-        if (head !== "none") throw new Error(`${where} follows the output head`);
         if (shape.length !== 1) throw new Error(`${where}: input of shape [${shape}] needs a Flatten first`);
         const b = constant(ins[1], "the weight matrix");
         if (b.dims.length !== 2) throw new Error(`${where}: the weight matrix has rank ${b.dims.length}`);

@@ -1,0 +1,274 @@
+import { expect } from "chai";
+
+import { seededRandom } from "../../sdk/models/train.js";
+import {
+  exportNetwork,
+  forwardFloat,
+  importOnnx,
+  quantizeInput,
+  readOnnx,
+  type Network,
+} from "../../sdk/onnx/index.js";
+import { floatTensor, onnx, type OnnxNode } from "../../sdk/onnx/proto.js";
+
+function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => Array.from({ length: size }, () => (random() * 2 - 1) * range));
+}
+
+/** A float MLP with seeded weights that are not fixed point at any small scale. */
+function floatMlp(sizes: [number, number, number], seed: number): Network {
+  const random = seededRandom(seed);
+  const matrix = (rows: number, cols: number) =>
+    Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * 1.3));
+  return {
+    inputShape: [sizes[0]],
+    layers: [
+      { op: "dense", weights: matrix(sizes[1], sizes[0]), bias: matrix(1, sizes[1])[0] },
+      { op: "relu" },
+      { op: "dense", weights: matrix(sizes[2], sizes[1]), bias: matrix(1, sizes[2])[0] },
+    ],
+    head: "softmax",
+  };
+}
+
+/** An ONNX model of `nodes` over input "x" of `dims`, with float initializers. */
+function graph(nodes: OnnxNode[], dims: number[], initializers: Record<string, { dims: number[]; values: number[] }>) {
+  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const info = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+  });
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: "", version: 13 }],
+      graph: {
+        name: "test",
+        node: nodes,
+        initializer: Object.entries(initializers).map(([name, t]) => floatTensor(name, t.dims, t.values)),
+        input: [info("x")],
+        output: [info(nodes[nodes.length - 1].output![0])],
+      },
+    }),
+  ).finish();
+}
+
+const W = { dims: [2, 3], values: [0.5, -0.25, 1, 0.75, 0.125, -1] };
+const B = { dims: [2], values: [0.1, -0.2] };
+
+describe("ONNX importer", function () {
+  describe("readOnnx", function () {
+    it("refuses an unsupported operator, naming the node and the operator", function () {
+      const bytes = graph(
+        [
+          {
+            name: "dense",
+            opType: "Gemm",
+            input: ["x", "W", "B"],
+            output: ["h"],
+            attribute: [{ name: "transB", i: 1, type: 2 }],
+          },
+          { name: "squash", opType: "Tanh", input: ["h"], output: ["y"] },
+        ],
+        [1, 3],
+        { W, B },
+      );
+      expect(() => readOnnx(bytes)).to.throw(/unsupported operator at node "squash" \(Tanh\)/);
+    });
+
+    it("refuses an operator of another domain, naming it", function () {
+      const bytes = graph(
+        [{ name: "q", opType: "QLinearMatMul", domain: "com.microsoft", input: ["x"], output: ["y"] }],
+        [1, 3],
+        {},
+      );
+      expect(() => readOnnx(bytes)).to.throw(/node "q" \(com\.microsoft\.QLinearMatMul\)/);
+    });
+
+    it("refuses a node that reads anything but the previous layer's output (branches)", function () {
+      const bytes = graph(
+        [
+          { name: "a", opType: "Relu", input: ["x"], output: ["h"] },
+          { name: "b", opType: "Relu", input: ["x"], output: ["y"] },
+        ],
+        [1, 3],
+        {},
+      );
+      expect(() => readOnnx(bytes)).to.throw(/node "b" \(Relu\) reads "x", not the previous layer's output "h"/);
+    });
+
+    it("refuses a layer after the Softmax head, and padded or strided convolutions", function () {
+      const afterHead = graph(
+        [
+          { name: "s", opType: "Softmax", input: ["x"], output: ["p"] },
+          { name: "r", opType: "Relu", input: ["p"], output: ["y"] },
+        ],
+        [1, 3],
+        {},
+      );
+      expect(() => readOnnx(afterHead)).to.throw(/node "r" \(Relu\) follows the output head/);
+      const filters = { dims: [1, 1, 3, 3], values: new Array(9).fill(0.5) };
+      const padded = graph(
+        [
+          {
+            name: "c",
+            opType: "Conv",
+            input: ["x", "F"],
+            output: ["y"],
+            attribute: [{ name: "pads", ints: [1, 1, 1, 1], type: 7 }],
+          },
+        ],
+        [1, 1, 6, 6],
+        { F: filters },
+      );
+      expect(() => readOnnx(padded)).to.throw(/node "c" \(Conv\): only valid convolution/);
+      const strided = graph(
+        [
+          {
+            name: "c",
+            opType: "Conv",
+            input: ["x", "F"],
+            output: ["y"],
+            attribute: [{ name: "strides", ints: [2, 2], type: 7 }],
+          },
+        ],
+        [1, 1, 6, 6],
+        { F: filters },
+      );
+      expect(() => readOnnx(strided)).to.throw(/node "c" \(Conv\): only stride 1/);
+    });
+
+    it("reads Gemm attributes (alpha, beta, transB) and a MatMul weight layout into the same dense layer", function () {
+      const gemm = graph(
+        [
+          {
+            name: "g",
+            opType: "Gemm",
+            input: ["x", "W", "B"],
+            output: ["y"],
+            attribute: [
+              { name: "transB", i: 1, type: 2 },
+              { name: "alpha", f: 2, type: 1 },
+              { name: "beta", f: 0.5, type: 1 },
+            ],
+          },
+        ],
+        [1, 3],
+        { W, B },
+      );
+      const { network } = readOnnx(gemm);
+      expect(network.layers).to.deep.equal([
+        {
+          op: "dense",
+          weights: [
+            [1, -0.5, 2],
+            [1.5, 0.25, -2],
+          ],
+          bias: [Math.fround(0.1) * 0.5, Math.fround(-0.2) * 0.5],
+        },
+      ]);
+      const matmul = graph([{ name: "m", opType: "MatMul", input: ["x", "Wt"], output: ["y"] }], [1, 3], {
+        Wt: { dims: [3, 2], values: [0.5, 0.75, -0.25, 0.125, 1, -1] },
+      });
+      expect((readOnnx(matmul).network.layers[0] as { weights: number[][] }).weights).to.deep.equal([
+        W.values.slice(0, 3),
+        W.values.slice(3),
+      ]);
+    });
+
+    it("refuses an ArgMax over the batch axis (ONNX's default axis 0)", function () {
+      const bytes = graph([{ name: "am", opType: "ArgMax", input: ["x"], output: ["y"] }], [1, 3], {});
+      expect(() => readOnnx(bytes)).to.throw(/node "am" \(ArgMax\): axis = 0/);
+    });
+  });
+
+  describe("importOnnx", function () {
+    it("refuses a layer sequence no template proves, naming it", function () {
+      const deep: Network = {
+        inputShape: [2],
+        layers: [
+          {
+            op: "dense",
+            weights: [
+              [1, 0],
+              [0, 1],
+            ],
+            bias: [0, 0],
+          },
+          { op: "relu" },
+          {
+            op: "dense",
+            weights: [
+              [1, 0],
+              [0, 1],
+            ],
+            bias: [0, 0],
+          },
+          { op: "relu" },
+          { op: "dense", weights: [[1, 1]], bias: [0] },
+        ],
+        head: "none",
+      };
+      expect(() => importOnnx(exportNetwork(deep, { name: "deep" }), { name: "Deep", samples: [[0, 0]] })).to.throw(
+        /dense → relu → dense → relu → dense matches no circuit template/,
+      );
+    });
+
+    it("maps Sigmoid onto the hard sigmoid of LogisticRegression and says so", function () {
+      const network: Network = {
+        inputShape: [3],
+        layers: [{ op: "dense", weights: [[0.31, -0.77, 1.19]], bias: [0.05] }, { op: "sigmoid" }],
+        head: "none",
+      };
+      const result = importOnnx(exportNetwork(network, { name: "lr" }), {
+        name: "Lr_3",
+        samples: floatInputs(32, 3, 1, 2),
+      });
+      expect(result.model.template).to.equal("LogisticRegression");
+      expect(result.notes.join("\n")).to.match(/Sigmoid\): approximated by the hard sigmoid/);
+      // The decision is the float model's: p ≥ 1/2 exactly when the logit is ≥ 0 (up to rounding near 0).
+      const f = result.calibration.fracBits;
+      for (const x of floatInputs(200, 3, 2, 2)) {
+        const logit = 0.31 * x[0] - 0.77 * x[1] + 1.19 * x[2] + 0.05;
+        if (Math.abs(logit) < 0.01) continue;
+        const [p] = result.model.infer(quantizeInput(x, f));
+        expect(p >= 1n << BigInt(f - 1), `logit ${logit}`).to.equal(logit >= 0);
+      }
+    });
+
+    it("calibrates the widest scale whose accumulators fit, and the next one would not", function () {
+      const network = floatMlp([4, 8, 3], 5);
+      const samples = floatInputs(128, 4, 3, 3);
+      const { model, calibration } = importOnnx(exportNetwork(network, { name: "mlp" }), { name: "Mlp_f", samples });
+      expect(calibration.reason).to.equal("range");
+      expect(calibration.fracBits).to.be.within(6, 16);
+      expect(calibration.headroomBits).to.be.at.least(1);
+      // Float32 weights: the exported model rounds them, so compare with the network as read back.
+      const peak = calibration.peak * 2 ** (2 * (calibration.fracBits + 1));
+      if (calibration.fracBits < 16) expect(Math.log2(peak)).to.be.above(31 - 1);
+      // The reference agrees with the float model on the class for nearly every input.
+      const agree = samples.filter((x) => {
+        const float = forwardFloat(network, x).output;
+        const vector = model.infer(quantizeInput(x, calibration.fracBits));
+        return Number(vector[0]) === float.indexOf(Math.max(...float));
+      }).length;
+      expect(agree / samples.length).to.be.above(0.97);
+    });
+
+    it("honours a given scale, and refuses one that overflows the accumulators on the samples", function () {
+      const bytes = exportNetwork(floatMlp([4, 8, 3], 5), { name: "mlp" });
+      const samples = floatInputs(64, 4, 3, 3);
+      expect(importOnnx(bytes, { name: "Mlp_g", samples, fracBits: 6 }).calibration).to.include({
+        fracBits: 6,
+        reason: "given",
+      });
+      expect(() => importOnnx(bytes, { name: "Mlp_g", samples, fracBits: 15 })).to.throw(
+        /overflows 32-bit accumulators/,
+      );
+      expect(() => importOnnx(bytes, { name: "Mlp_g", samples: samples.map((x) => x.map((v) => v * 1e9)) })).to.throw(
+        /no fixed-point scale fits/,
+      );
+    });
+  });
+});

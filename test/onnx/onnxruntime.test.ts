@@ -1,0 +1,52 @@
+import { expect } from "chai";
+
+import { barImages, seededRandom } from "../../sdk/models/train.js";
+import {
+  compareWithOnnxRuntime,
+  exportNetwork,
+  forwardFloat,
+  importOnnx,
+  networkOfInstance,
+} from "../../sdk/onnx/index.js";
+import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
+
+function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => Array.from({ length: size }, () => (random() * 2 - 1) * range));
+}
+
+describe("exported models in onnxruntime-node", function () {
+  it("onnxruntime computes what the exported network computes (float64 forward pass), for all four models", async function () {
+    const ort = await import("onnxruntime-node");
+    for (const name of ["Linear_4", "Logistic_4", "Mlp_4-8-3", "Cnn_8x8-2c3-3"]) {
+      const network = networkOfInstance(loadCircuitInstance(name));
+      const session = await ort.InferenceSession.create(exportNetwork(network, { name }));
+      const size = network.inputShape.reduce((a, b) => a * b, 1);
+      for (const x of floatInputs(20, size, 3, 2)) {
+        const out = await session.run({
+          input: new ort.Tensor("float32", Float32Array.from(x), [1, ...network.inputShape]),
+        });
+        const expected = forwardFloat(network, Array.from(Float32Array.from(x))).output;
+        const values = Array.from((out.output ?? out.logits).data as Float32Array);
+        values.forEach((v, i) =>
+          expect(v, `${name} output ${i}`).to.be.closeTo(expected[i], 1e-4 * (1 + Math.abs(expected[i]))),
+        );
+        if (out.class !== undefined)
+          expect(Number(out.class.data[0])).to.equal(expected.indexOf(Math.max(...expected)));
+      }
+      await session.release();
+    }
+  });
+
+  it("the imported CNN agrees with onnxruntime on the class of bar images, within a small logit error", async function () {
+    const name = "Cnn_8x8-2c3-3";
+    const bytes = exportNetwork(networkOfInstance(loadCircuitInstance(name)), { name });
+    const { images } = barImages(60, 8, 5);
+    const imported = importOnnx(bytes, { name, samples: images });
+    const report = await compareWithOnnxRuntime(bytes, imported, images);
+    expect(report.measured).to.equal("logit");
+    expect(report.argmaxAgreement).to.be.above(0.95);
+    // Floor rescales lose at most 2^-8 per value per layer; the logits sum 72 of them.
+    expect(report.maxAbsError).to.be.above(0).and.below(0.5);
+  });
+});
