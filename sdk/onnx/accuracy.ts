@@ -13,6 +13,8 @@ export interface AccuracyReport {
   meanAbsError: number;
   /** The share of inputs whose class (argmax, or p ≥ 1/2 for a logistic model) agrees; undefined for regression. */
   argmaxAgreement?: number;
+  /** With labels: the share onnxruntime and the circuit each classify right. */
+  labelAccuracy?: { runtime: number; circuit: number };
 }
 
 /** One onnxruntime output: a float tensor's values, or an int64 tensor's. */
@@ -28,7 +30,10 @@ export async function compareWithOnnxRuntime(
   bytes: Uint8Array,
   imported: ImportResult,
   inputs: readonly (readonly number[])[],
+  labels?: readonly number[],
 ): Promise<AccuracyReport> {
+  if (labels !== undefined && labels.length !== inputs.length)
+    throw new Error(`${labels.length} labels for ${inputs.length} inputs`);
   const ort = await import("onnxruntime-node");
   const session = await ort.InferenceSession.create(bytes);
   const { network, model, calibration } = imported;
@@ -43,8 +48,9 @@ export async function compareWithOnnxRuntime(
   let maxAbsError = 0;
   let totalError = 0;
   let agreements = 0;
+  const right = { runtime: 0, circuit: 0 };
   try {
-    for (const x of inputs) {
+    for (const [n, x] of inputs.entries()) {
       const feeds = { [imported.inputName]: new ort.Tensor("float32", Float32Array.from(x), dims) };
       const outputs = (await session.run(feeds)) as unknown as RuntimeOutputs;
       const floats = Object.values(outputs).find((o) => o.type === "float32");
@@ -64,8 +70,17 @@ export async function compareWithOnnxRuntime(
       if (classifier) {
         const runtimeClass = ints !== undefined ? Number(ints.data[0]) : argmaxFloat(expected!);
         if (runtimeClass === circuit.class) agreements++;
+        if (labels !== undefined) {
+          right.runtime += runtimeClass === labels[n] ? 1 : 0;
+          right.circuit += circuit.class === labels[n] ? 1 : 0;
+        }
       } else if (model.template === "LogisticRegression") {
-        if (expected![0] >= 0.5 === got[0] >= 0.5) agreements++;
+        const [runtimeClass, circuitClass] = [expected![0] >= 0.5 ? 1 : 0, got[0] >= 0.5 ? 1 : 0];
+        if (runtimeClass === circuitClass) agreements++;
+        if (labels !== undefined) {
+          right.runtime += runtimeClass === labels[n] ? 1 : 0;
+          right.circuit += circuitClass === labels[n] ? 1 : 0;
+        }
       }
     }
   } finally {
@@ -77,5 +92,9 @@ export async function compareWithOnnxRuntime(
     maxAbsError,
     meanAbsError: totalError / inputs.length,
     argmaxAgreement: model.template === "LinearRegression" ? undefined : agreements / inputs.length,
+    labelAccuracy:
+      labels === undefined || model.template === "LinearRegression"
+        ? undefined
+        : { runtime: right.runtime / inputs.length, circuit: right.circuit / inputs.length },
   };
 }
