@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
+
+import { ETHERSCAN_KEY_VARIABLE, TESTNETS, TESTNET_KEY_VARIABLE } from "./sdk/testnet/networks.js";
 
 const require = createRequire(import.meta.url);
 
@@ -39,5 +41,23 @@ export default defineConfig({
       // A `hardhat node --hostname 127.0.0.1`; TIERPROOF_NODE_URL points elsewhere on this machine (tests use a free port).
       url: process.env.TIERPROOF_NODE_URL ?? "http://127.0.0.1:8545",
     },
+    // Public testnets (sdk/testnet/networks.ts): the RPC URL and the key are configuration variables, read from the
+    // Hardhat keystore (`npx hardhat keystore set TESTNET_PRIVATE_KEY`) or the environment, and only when used.
+    ...Object.fromEntries(
+      TESTNETS.map((t) => [
+        t.network,
+        {
+          type: "http" as const,
+          chainType: t.chainType,
+          chainId: t.chainId,
+          url: configVariable(t.rpcUrlVariable),
+          accounts: [configVariable(TESTNET_KEY_VARIABLE)],
+        },
+      ]),
+    ),
+  },
+  verify: {
+    // Etherscan's API v2 takes one key for every chain; Blockscout and Sourcify need none.
+    etherscan: { apiKey: configVariable(ETHERSCAN_KEY_VARIABLE) },
   },
 });
