@@ -64,14 +64,21 @@ if (opts.samples !== undefined) {
 }
 
 const name = opts.name ?? `Onnx-${path.basename(file, path.extname(file))}`;
-const result = importOnnx(bytes, {
-  name,
-  source,
-  samples,
-  accumulatorBits: Number(opts.accumulatorBits),
-  maxFracBits: Number(opts.maxFracBits),
-  fracBits: opts.fracBits === undefined ? undefined : Number(opts.fracBits),
-});
+let result: ReturnType<typeof importOnnx>;
+try {
+  result = importOnnx(bytes, {
+    name,
+    source,
+    samples,
+    accumulatorBits: Number(opts.accumulatorBits),
+    maxFracBits: Number(opts.maxFracBits),
+    fracBits: opts.fracBits === undefined ? undefined : Number(opts.fracBits),
+  });
+} catch (error) {
+  // The importer's errors name the node and operator or the unsupported layer sequence: print them without a trace.
+  console.error(`model:import: ${file}: ${(error as Error).message}`);
+  process.exit(1);
+}
 const files = writeImport(result, opts.out, {
   source,
   addTo: opts.add ? path.join(CIRCUITS_DIR, "circuits.json") : undefined,
