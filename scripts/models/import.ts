@@ -1,7 +1,8 @@
 /**
  * Imports an ONNX model into a circuit instance:
- *   npm run model:import -- model.onnx [--name Onnx-Mlp_4-8-3] [--samples inputs.json] [--out dir] [--add]
- * Reads the graph, maps it onto a circuit template, calibrates the fixed-point scale on the sample inputs (a JSON
+ *   npm run model:import -- model.onnx [--name Onnx-Mlp_4-8-3] [--samples inputs.json] [--out dir] [--compose] [--add]
+ * Reads the graph, maps it onto a circuit template (or composes one from the layer templates, written as
+ * `<out>/<name>_model.circom`, when no fixed template fits or with --compose), calibrates the fixed-point scale on the sample inputs (a JSON
  * array of float input vectors, flat and channel first; without --samples, seeded uniform inputs in
  * [-range, range]), and writes `<out>/<name>.json` (a circuits.json instance) and `<out>/<name>.circom` (its main
  * circuit). With --add the instance is also merged into circuits/circuits.json, so `npm run circuits:build <name>`
@@ -27,6 +28,7 @@ const program = new Command()
   .option("--max-frac-bits <bits>", "widest fraction tried", "16")
   .option("--frac-bits <bits>", "use this fraction width instead of searching")
   .option("--out <dir>", "output folder", GENERATED_MODELS_DIR)
+  .option("--compose", "compose a circuit from the layer templates even where a fixed template fits")
   .option("--add", "also add the instance to circuits/circuits.json")
   .parse();
 
@@ -40,6 +42,7 @@ const opts = program.opts<{
   maxFracBits: string;
   fracBits?: string;
   out: string;
+  compose?: boolean;
   add?: boolean;
 }>();
 const bytes = new Uint8Array(readFileSync(file));
@@ -73,6 +76,8 @@ try {
     accumulatorBits: Number(opts.accumulatorBits),
     maxFracBits: Number(opts.maxFracBits),
     fracBits: opts.fracBits === undefined ? undefined : Number(opts.fracBits),
+    dir: opts.out,
+    prefer: opts.compose ? "sequential" : "fixed",
   });
 } catch (error) {
   // The importer's errors name the node and operator or the unsupported layer sequence: print them without a trace.
@@ -90,7 +95,6 @@ console.log(
     `headroom ${Number.isFinite(c.headroomBits) ? c.headroomBits.toFixed(1) : "∞"} bits, ${c.samples} samples`,
 );
 for (const note of result.notes) console.log(`  note: ${note}`);
-console.log(
-  `  wrote ${path.relative(process.cwd(), files.instance)} and ${path.relative(process.cwd(), files.circuit)}`,
-);
+const written = [files.instance, files.circuit, ...(files.template === undefined ? [] : [files.template])];
+console.log(`  wrote ${written.map((f) => path.relative(process.cwd(), f)).join(", ")}`);
 if (opts.add) console.log(`  added to circuits/circuits.json: build it with npm run circuits:build ${name}`);

@@ -74,7 +74,7 @@ export async function compareWithOnnxRuntime(
           right.runtime += runtimeClass === labels[n] ? 1 : 0;
           right.circuit += circuit.class === labels[n] ? 1 : 0;
         }
-      } else if (model.template === "LogisticRegression") {
+      } else if (model.kind === "probability") {
         const [runtimeClass, circuitClass] = [expected![0] >= 0.5 ? 1 : 0, got[0] >= 0.5 ? 1 : 0];
         if (runtimeClass === circuitClass) agreements++;
         if (labels !== undefined) {
@@ -91,9 +91,9 @@ export async function compareWithOnnxRuntime(
     measured,
     maxAbsError,
     meanAbsError: totalError / inputs.length,
-    argmaxAgreement: model.template === "LinearRegression" ? undefined : agreements / inputs.length,
+    argmaxAgreement: model.kind === "regression" ? undefined : agreements / inputs.length,
     labelAccuracy:
-      labels === undefined || model.template === "LinearRegression"
+      labels === undefined || model.kind === "regression"
         ? undefined
         : { runtime: right.runtime / inputs.length, circuit: right.circuit / inputs.length },
   };

@@ -60,7 +60,8 @@ export function calibrate(
   details: InstanceDetails,
   options: CalibrationOptions,
 ): { model: FixedPointModel; calibration: Calibration } {
-  const template = matchTemplate(network);
+  const template = matchTemplate(network, details.prefer);
+  const sigmoid = network.layers.some((l) => l.op === "sigmoid" || l.op === "hardSigmoid");
   const acc = options.accumulatorBits ?? 32;
   const maxF = options.maxFracBits ?? 16;
   const margin = options.marginBits ?? 1;
@@ -84,7 +85,8 @@ export function calibrate(
     // LinearRegression never rescales: its only bound is the reference's |x| < 2^64 on inputs.
     if (linear) return Math.log2(Math.max(inputPeak, 1e-300)) + f + margin < 63;
     if (headroom(f) < margin) return false;
-    if (template === "LogisticRegression" && !(f + 3 < acc - f)) return false;
+    // HardSigmoid(ACC - F, F) needs F + 3 < ACC - F.
+    if (sigmoid && !(f + 3 < acc - f)) return false;
     const model = quantizeNetwork(network, f, acc, details);
     try {
       for (const sample of options.samples) model.infer(sample.map((v) => BigInt(Math.round(v * 2 ** f))));

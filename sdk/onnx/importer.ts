@@ -5,6 +5,7 @@ import { CIRCUITS_DIR, type CircuitInstance } from "../zk/circuits.js";
 import { calibrate, type Calibration, type CalibrationOptions } from "./calibration.js";
 import { describeLayers, type Network } from "./network.js";
 import { readOnnx } from "./reader.js";
+import { sequentialOf, sequentialSource } from "./sequential.js";
 import type { FixedPointModel } from "./templates.js";
 
 /** Where `npm run model:import` writes imported instances and their circuits by default. */
@@ -16,6 +17,10 @@ export interface ImportOptions extends CalibrationOptions {
   name: string;
   /** Where the model came from (a file name), recorded in the instance. */
   source?: string;
+  /** Where the files will be written (default circuits/models/generated); a composed circuit's template goes there. */
+  dir?: string;
+  /** Compose a circuit from the layer templates even where a fixed template fits. */
+  prefer?: "fixed" | "sequential";
 }
 
 /** An imported model: the float network, its circuit instance and reference, and how its scale was chosen. */
@@ -46,6 +51,11 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions): ImportRes
       description:
         `Imported from ${options.source ?? "an ONNX model"}: ${describeLayers(read.network)}, ` +
         `weights at 2^${"{F}"}`,
+      generatedFile: path
+        .relative(CIRCUITS_DIR, path.join(options.dir ?? GENERATED_MODELS_DIR, `${options.name}_model.circom`))
+        .split(path.sep)
+        .join("/"),
+      prefer: options.prefer,
     },
     options,
   );
@@ -98,6 +108,8 @@ export interface ImportFiles {
   instance: string;
   /** `<name>.circom`: the main component over the template. */
   circuit: string;
+  /** `<name>_model.circom`: a composed circuit's generated template (absent for the fixed templates). */
+  template?: string;
 }
 
 /**
@@ -111,13 +123,19 @@ export function writeImport(
 ): ImportFiles {
   mkdirSync(dir, { recursive: true });
   const name = result.model.instance.name;
-  const files = { instance: path.join(dir, `${name}.json`), circuit: path.join(dir, `${name}.circom`) };
+  const files: ImportFiles = { instance: path.join(dir, `${name}.json`), circuit: path.join(dir, `${name}.circom`) };
   const entry = instanceEntry(result, options.source);
   writeFileSync(files.instance, `${JSON.stringify(entry, null, 2)}\n`);
-  writeFileSync(
-    files.circuit,
-    mainComponentSource(result.model.instance, files.circuit, options.source ?? "an ONNX model"),
-  );
+  const origin = options.source ?? "an ONNX model";
+  writeFileSync(files.circuit, mainComponentSource(result.model.instance, files.circuit, origin));
+  const structure = sequentialOf(result.model.instance);
+  if (structure !== undefined) {
+    const template = path.join(CIRCUITS_DIR, result.model.instance.file);
+    if (path.dirname(template) !== path.resolve(dir))
+      throw new Error(`the composed template ${template} belongs in ${dir}: import with the same dir`);
+    writeFileSync(template, sequentialSource(structure, result.model.instance.template, template, origin));
+    files.template = template;
+  }
   if (options.addTo !== undefined) {
     const all = JSON.parse(readFileSync(options.addTo, "utf8")) as Record<string, unknown>;
     all[name] = entry[name];

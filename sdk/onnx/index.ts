@@ -33,3 +33,13 @@ export {
   type ImportResult,
 } from "./importer.js";
 export { compareWithOnnxRuntime, type AccuracyReport } from "./accuracy.js";
+export {
+  inferSequential,
+  sequentialOf,
+  sequentialParams,
+  sequentialSource,
+  sequentialStructure,
+  sequentialTemplateName,
+  type SequentialLayer,
+  type SequentialStructure,
+} from "./sequential.js";

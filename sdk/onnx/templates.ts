@@ -10,13 +10,20 @@ import { inferLogistic, type LogisticModel } from "../models/logistic.js";
 import { inferMlp, type MlpModel } from "../models/mlp.js";
 import { toFixed } from "../models/train.js";
 import type { CircuitInstance } from "../zk/circuits.js";
-import { describeLayers, type ConvLayer, type DenseLayer, type Head, type Network } from "./network.js";
+import { describeLayers, type ConvLayer, type DenseLayer, type Head, type Layer, type Network } from "./network.js";
+import {
+  inferSequential,
+  sequentialOf,
+  sequentialParams,
+  sequentialStructure,
+  sequentialTemplateName,
+} from "./sequential.js";
 
 /** The circuit templates of circuits/models that an imported network can map onto. */
-export type TemplateName = "LinearRegression" | "LogisticRegression" | "Mlp" | "Cnn";
+export type TemplateName = "LinearRegression" | "LogisticRegression" | "Mlp" | "Cnn" | "Sequential";
 
-/** Where each template lives, relative to circuits/. */
-export const TEMPLATE_FILES: Record<TemplateName, string> = {
+/** Where each fixed template lives, relative to circuits/ (a Sequential circuit is generated per model). */
+export const TEMPLATE_FILES: Record<Exclude<TemplateName, "Sequential">, string> = {
   LinearRegression: "models/linear_regression.circom",
   LogisticRegression: "models/logistic_regression.circom",
   Mlp: "models/mlp.circom",
@@ -26,33 +33,48 @@ export const TEMPLATE_FILES: Record<TemplateName, string> = {
 const SUPPORTED_SHAPES =
   "dense with 1 output (LinearRegression); dense with 1 output → Sigmoid/HardSigmoid (LogisticRegression); " +
   "dense → relu → dense [→ softmax | argmax] (Mlp); conv with 1 input channel → relu → flatten → dense " +
-  "[→ softmax | argmax] (Cnn)";
+  "[→ softmax | argmax] (Cnn); otherwise any chain of dense, conv, relu, sigmoid and flatten with at least one " +
+  "dense or conv layer and at most 256 input and output values (a composed circuit)";
 
-/** The template that proves `network`, or an error naming the layer sequence and what is supported. */
-export function matchTemplate(network: Network): TemplateName {
+/**
+ * The template that proves `network`: one of the fixed templates when its layers match one, else a circuit composed
+ * for it from the layer templates ("Sequential"), or an error naming the layer sequence and why. With
+ * `prefer: "sequential"` a composed circuit is used even where a fixed template fits.
+ */
+export function matchTemplate(network: Network, prefer: "fixed" | "sequential" = "fixed"): TemplateName {
   const ops = network.layers.map((l) => l.op).join(",");
   const dense = network.layers.filter((l): l is DenseLayer => l.op === "dense");
   const vectorInput = network.inputShape.length === 1;
-  if (vectorInput && ops === "dense" && dense[0].weights.length === 1 && network.head === "none")
-    return "LinearRegression";
-  if (
-    vectorInput &&
-    (ops === "dense,sigmoid" || ops === "dense,hardSigmoid") &&
-    dense[0].weights.length === 1 &&
-    network.head === "none"
-  )
-    return "LogisticRegression";
-  if (vectorInput && ops === "dense,relu,dense") return "Mlp";
-  if (network.inputShape.length === 3 && network.inputShape[0] === 1 && ops === "conv,relu,flatten,dense") return "Cnn";
-  throw new Error(
-    `the network ${JSON.stringify(network.inputShape)}: ${describeLayers(network)} matches no circuit template; ` +
-      `supported: ${SUPPORTED_SHAPES}`,
-  );
+  if (prefer === "fixed") {
+    if (vectorInput && ops === "dense" && dense[0].weights.length === 1 && network.head === "none")
+      return "LinearRegression";
+    if (
+      vectorInput &&
+      (ops === "dense,sigmoid" || ops === "dense,hardSigmoid") &&
+      dense[0].weights.length === 1 &&
+      network.head === "none"
+    )
+      return "LogisticRegression";
+    if (vectorInput && ops === "dense,relu,dense") return "Mlp";
+    if (network.inputShape.length === 3 && network.inputShape[0] === 1 && ops === "conv,relu,flatten,dense")
+      return "Cnn";
+  }
+  try {
+    sequentialStructure(network);
+    return "Sequential";
+  } catch (error) {
+    throw new Error(
+      `the network ${JSON.stringify(network.inputShape)}: ${describeLayers(network)} matches no circuit template ` +
+        `(${(error as Error).message}); supported: ${SUPPORTED_SHAPES}`,
+    );
+  }
 }
 
 /** A circuit instance with its circuit-exact reference inference. */
 export interface FixedPointModel {
   template: TemplateName;
+  /** What the output is: a regression value, a probability (p ≥ 1/2 decides), or [class, ...logits]. */
+  kind: "regression" | "probability" | "classifier";
   instance: CircuitInstance;
   /** How many fixed-point values the circuit's input `x` takes. */
   inputLength: number;
@@ -72,6 +94,23 @@ const toNumbers = (values: readonly bigint[]) =>
 /** The fixed-point model of instance `instance` (of one of the four templates), with its reference inference. */
 export function fixedPointModel(instance: CircuitInstance): FixedPointModel {
   const p = instance.params as unknown[];
+  const structure = sequentialOf(instance);
+  if (structure !== undefined) {
+    const scale = 2 ** Number(p[p.length - 2]);
+    const classifier = structure.head !== "none";
+    const last = structure.layers[structure.layers.length - 1];
+    return {
+      template: "Sequential",
+      kind: classifier ? "classifier" : last.op === "hardSigmoid" && last.size === 1 ? "probability" : "regression",
+      instance,
+      inputLength: Number(p[0]),
+      infer: (x) => inferSequential(structure, p, x),
+      dequantize: (v) =>
+        classifier
+          ? { class: Number(v[0]), values: v.slice(1).map((l) => Number(l) / scale) }
+          : { values: v.map((l) => Number(l) / scale) },
+    };
+  }
   const big = (v: unknown) => BigInt(v as number);
   const bigs = (v: unknown) => (v as number[]).map(BigInt);
   const bigs2 = (v: unknown) => (v as number[][]).map((row) => row.map(BigInt));
@@ -87,6 +126,7 @@ export function fixedPointModel(instance: CircuitInstance): FixedPointModel {
       const scale = 2 ** (2 * model.fracBits);
       return {
         template,
+        kind: "regression",
         instance,
         inputLength: Number(p[0]),
         infer: (x) => [inferLinear(model, x)],
@@ -104,6 +144,7 @@ export function fixedPointModel(instance: CircuitInstance): FixedPointModel {
       const scale = 2 ** model.fracBits;
       return {
         template,
+        kind: "probability",
         instance,
         inputLength: Number(p[0]),
         infer: (x) => inferLogistic(model, x),
@@ -124,6 +165,7 @@ export function fixedPointModel(instance: CircuitInstance): FixedPointModel {
       const scale = 2 ** model.fracBits;
       return {
         template,
+        kind: "classifier",
         instance,
         inputLength: model.sizes[0],
         infer: (x) => inferMlp(model, x).vector,
@@ -145,6 +187,7 @@ export function fixedPointModel(instance: CircuitInstance): FixedPointModel {
       const scale = 2 ** model.fracBits;
       return {
         template,
+        kind: "classifier",
         instance,
         inputLength: model.size * model.size,
         infer: (x) => inferCnn(model, x).vector,
@@ -162,6 +205,10 @@ export function fixedPointModel(instance: CircuitInstance): FixedPointModel {
 export interface InstanceDetails {
   name: string;
   description: string;
+  /** Where a composed circuit's generated template goes, relative to circuits/ (default models/generated/). */
+  generatedFile?: string;
+  /** Compose a circuit even where a fixed template fits. */
+  prefer?: "fixed" | "sequential";
 }
 
 /**
@@ -174,8 +221,21 @@ export function quantizeNetwork(
   accumulatorBits: number,
   details: InstanceDetails,
 ): FixedPointModel {
-  const template = matchTemplate(network);
+  const template = matchTemplate(network, details.prefer);
   const f = fracBits;
+  if (template === "Sequential") {
+    const structure = sequentialStructure(network);
+    return fixedPointModel({
+      name: details.name,
+      file: details.generatedFile ?? `models/generated/${details.name}_model.circom`,
+      template: sequentialTemplateName(details.name),
+      params: sequentialParams(network, fracBits, accumulatorBits),
+      pubs: ["requestId"],
+      fracBits,
+      description: details.description,
+      sequential: structure,
+    } as CircuitInstance);
+  }
   const w = (v: number) => toFixed(v, f);
   const b = (v: number) => toFixed(v, 2 * f);
   const dense = network.layers.filter((l): l is DenseLayer => l.op === "dense");
@@ -239,7 +299,31 @@ export function quantizeNetwork(
  */
 export function networkOfInstance(instance: CircuitInstance): Network {
   const p = instance.params as unknown[];
-  const template = instance.template as TemplateName;
+  const structure = sequentialOf(instance);
+  if (structure !== undefined) {
+    const f = Number(p[p.length - 2]);
+    const w = (v: number) => v / 2 ** f;
+    const b = (v: number) => v / 2 ** (2 * f);
+    let next = 1;
+    const take = () => [p[next++], p[next++]] as const;
+    const layers: Layer[] = structure.layers.map((layer) => {
+      if (layer.op === "dense") {
+        const [weights, bias] = take() as [number[][], number[]];
+        return { op: "dense", weights: weights.map((row) => row.map(w)), bias: bias.map(b) };
+      }
+      if (layer.op === "conv") {
+        const [filters, bias] = take() as [number[][][][], number[]];
+        return {
+          op: "conv",
+          filters: filters.map((fl) => fl.map((c) => c.map((row) => row.map(w)))),
+          bias: bias.map(b),
+        };
+      }
+      return { op: layer.op };
+    });
+    return { inputShape: [...structure.inputShape], layers, head: structure.head === "none" ? "none" : "argmax" };
+  }
+  const template = instance.template as Exclude<TemplateName, "Sequential">;
   const fracBitsAt = { LinearRegression: -1, LogisticRegression: 3, Mlp: 7, Cnn: 8 }[template];
   if (fracBitsAt === undefined)
     throw new Error(

@@ -34,41 +34,115 @@ function floatMlp(): Network {
   };
 }
 
-describe("an imported ONNX model compiles with circom2 and its witness matches the reference", function () {
+/** A float network over a 2-channel 4×4 input: Conv(2→2, 2×2) → Relu → Flatten → Gemm(18→4) → Sigmoid → Gemm(4→3). */
+function floatConvNet(): Network {
+  const random = seededRandom(17);
+  const value = () => (random() * 2 - 1) * 0.9;
+  return {
+    inputShape: [2, 4, 4],
+    layers: [
+      {
+        op: "conv",
+        filters: Array.from({ length: 2 }, () =>
+          Array.from({ length: 2 }, () => Array.from({ length: 2 }, () => [value(), value()])),
+        ),
+        bias: [value(), value()],
+      },
+      { op: "relu" },
+      { op: "flatten" },
+      {
+        op: "dense",
+        weights: Array.from({ length: 4 }, () => Array.from({ length: 18 }, value)),
+        bias: Array.from({ length: 4 }, value),
+      },
+      { op: "sigmoid" },
+      {
+        op: "dense",
+        weights: Array.from({ length: 3 }, () => Array.from({ length: 4 }, value)),
+        bias: [value(), value(), value()],
+      },
+    ],
+    head: "argmax",
+  };
+}
+
+/** A float 4-6-5-3 MLP with two hidden ReLU layers. */
+function floatDeepMlp(): Network {
+  const random = seededRandom(2);
+  const matrix = (rows: number, cols: number) =>
+    Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * 1.2));
+  return {
+    inputShape: [4],
+    layers: [
+      { op: "dense", weights: matrix(6, 4), bias: matrix(1, 6)[0] },
+      { op: "relu" },
+      { op: "dense", weights: matrix(5, 6), bias: matrix(1, 5)[0] },
+      { op: "relu" },
+      { op: "dense", weights: matrix(3, 5), bias: matrix(1, 3)[0] },
+    ],
+    head: "softmax",
+  };
+}
+
+/**
+ * Imports `network` (exported to ONNX) into circuits/.cache/onnx-test/<hash> (circom2 runs under WASI and sees only
+ * the repository), compiles the main circuit with circom2 (cached) and checks the witness's public signals against
+ * the reference on `count` seeded inputs. Returns the classes reached.
+ */
+async function compileAndCheck(network: Network, name: string, range: number, dense: "gemm" | "matmul" = "gemm") {
+  const bytes = exportNetwork(network, { name, dense });
+  const hash = createHash("sha256").update(bytes).update(name).digest("hex").slice(0, 16);
+  const dir = path.join(CIRCUITS_DIR, ".cache", "onnx-test", hash);
+  const size = network.inputShape.reduce((a, b) => a * b, 1);
+  const result = importOnnx(bytes, { name, samples: floatInputs(64, size, 1, range), dir });
+  const files = writeImport(result, dir, { source: "test/onnx/circuit.test.ts" });
+  const wasm = path.join(dir, `${name}_js`, `${name}.wasm`);
+  if (!existsSync(wasm)) {
+    const relative = (file: string) => path.relative(REPO_ROOT, file);
+    const compiled = spawnSync(
+      path.join(REPO_ROOT, "node_modules", ".bin", "circom2"),
+      [relative(files.circuit), "--wasm", ...CIRCOM_FLAGS, "-o", relative(dir)],
+      { cwd: REPO_ROOT, encoding: "utf8" },
+    );
+    expect(compiled.status, `${compiled.stdout}\n${compiled.stderr}`).to.equal(0);
+  }
+  const calculator = await WitnessCalculatorBuilder(readFileSync(wasm));
+  const classes = new Set<bigint>();
+  for (const [i, float] of floatInputs(8, size, 9, range).entries()) {
+    const x = quantizeInput(float, result.calibration.fracBits);
+    const vector = result.model.infer(x);
+    classes.add(vector[0]);
+    const witness: bigint[] = await calculator.calculateWitness(
+      { x: x.map((v) => toField(v).toString()), requestId: String(1000 + i) },
+      true,
+    );
+    expect([witness[1], witness[2], witness[3]]).to.deep.equal([hashVector(x), hashVector(vector), BigInt(1000 + i)]);
+  }
+  return { result, files, classes };
+}
+
+describe("imported ONNX models compile with circom2 and their witness matches the reference", function () {
   this.timeout(120_000);
 
-  it("a float MLP (MatMul + Add, Relu, Softmax) calibrated at its own scale", async function () {
-    const bytes = exportNetwork(floatMlp(), { name: "float-mlp", dense: "matmul" });
-    const result = importOnnx(bytes, { name: "Onnx-Mlp_4-6-3", samples: floatInputs(64, 4, 1, 3) });
+  it("a float MLP (MatMul + Add, Relu, Softmax) on the Mlp template, at its own calibrated scale", async function () {
+    const { result, classes } = await compileAndCheck(floatMlp(), "Onnx-Mlp_4-6-3", 3, "matmul");
     expect(result.model.template).to.equal("Mlp");
     expect(result.calibration.fracBits).to.not.equal(8); // not the project's scale: a circuit of its own
-
-    // circom2 runs under WASI and sees only the repository: write and compile under circuits/.cache.
-    const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
-    const dir = path.join(CIRCUITS_DIR, ".cache", "onnx-test", hash);
-    const files = writeImport(result, dir, { source: "test/onnx/circuit.test.ts" });
-    const wasm = path.join(dir, "Onnx-Mlp_4-6-3_js", "Onnx-Mlp_4-6-3.wasm");
-    if (!existsSync(wasm)) {
-      const relative = (file: string) => path.relative(REPO_ROOT, file);
-      const compiled = spawnSync(
-        path.join(REPO_ROOT, "node_modules", ".bin", "circom2"),
-        [relative(files.circuit), "--wasm", ...CIRCOM_FLAGS, "-o", relative(dir)],
-        { cwd: REPO_ROOT, encoding: "utf8" },
-      );
-      expect(compiled.status, `${compiled.stdout}\n${compiled.stderr}`).to.equal(0);
-    }
-    const calculator = await WitnessCalculatorBuilder(readFileSync(wasm));
-    const inputs = floatInputs(8, 4, 9, 3).map((x) => quantizeInput(x, result.calibration.fracBits));
-    const classes = new Set<bigint>();
-    for (const [i, x] of inputs.entries()) {
-      const vector = result.model.infer(x);
-      classes.add(vector[0]);
-      const witness: bigint[] = await calculator.calculateWitness(
-        { x: x.map((v) => toField(v).toString()), requestId: String(1000 + i) },
-        true,
-      );
-      expect([witness[1], witness[2], witness[3]]).to.deep.equal([hashVector(x), hashVector(vector), BigInt(1000 + i)]);
-    }
     expect(classes.size, "the inputs reach more than one class").to.be.above(1);
+  });
+
+  it("a deeper float MLP (two hidden ReLU layers): a circuit composed from the layer templates", async function () {
+    const { result, files, classes } = await compileAndCheck(floatDeepMlp(), "Onnx-Deep_4-6-5-3", 3);
+    expect(result.model.template).to.equal("Sequential");
+    expect(readFileSync(files.template!, "utf8")).to.include(
+      "template Onnx_Onnx_Deep_4_6_5_3(N, W0, B0, W2, B2, W4, B4, F, ACC)",
+    );
+    expect(classes.size).to.be.above(1);
+  });
+
+  it("a 2-channel convolution → Relu → Flatten → Gemm → Sigmoid → Gemm → ArgMax: composed, sigmoid as hard sigmoid", async function () {
+    const { result } = await compileAndCheck(floatConvNet(), "Onnx-Conv_2x4x4-2c2-4-3", 1);
+    expect(result.model.template).to.equal("Sequential");
+    expect(result.notes.join("\n")).to.match(/approximated by the hard sigmoid/);
   });
 });

@@ -5,10 +5,12 @@ import {
   exportNetwork,
   forwardFloat,
   importOnnx,
+  networkOfInstance,
   quantizeInput,
   readOnnx,
   type Network,
 } from "../../sdk/onnx/index.js";
+import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
 import { floatTensor, onnx, type OnnxNode } from "../../sdk/onnx/proto.js";
 
 function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
@@ -27,6 +29,24 @@ function floatMlp(sizes: [number, number, number], seed: number): Network {
       { op: "dense", weights: matrix(sizes[1], sizes[0]), bias: matrix(1, sizes[1])[0] },
       { op: "relu" },
       { op: "dense", weights: matrix(sizes[2], sizes[1]), bias: matrix(1, sizes[2])[0] },
+    ],
+    head: "softmax",
+  };
+}
+
+/** A float 4-6-5-3 MLP with two hidden ReLU layers and a Softmax head. */
+function floatDeepMlp(): Network {
+  const random = seededRandom(9);
+  const matrix = (rows: number, cols: number) =>
+    Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * 1.2));
+  return {
+    inputShape: [4],
+    layers: [
+      { op: "dense", weights: matrix(6, 4), bias: matrix(1, 6)[0] },
+      { op: "relu" },
+      { op: "dense", weights: matrix(5, 6), bias: matrix(1, 5)[0] },
+      { op: "relu" },
+      { op: "dense", weights: matrix(3, 5), bias: matrix(1, 3)[0] },
     ],
     head: "softmax",
   };
@@ -184,35 +204,51 @@ describe("ONNX importer", function () {
   });
 
   describe("importOnnx", function () {
-    it("refuses a layer sequence no template proves, naming it", function () {
-      const deep: Network = {
-        inputShape: [2],
-        layers: [
-          {
-            op: "dense",
-            weights: [
-              [1, 0],
-              [0, 1],
-            ],
-            bias: [0, 0],
-          },
-          { op: "relu" },
-          {
-            op: "dense",
-            weights: [
-              [1, 0],
-              [0, 1],
-            ],
-            bias: [0, 0],
-          },
-          { op: "relu" },
-          { op: "dense", weights: [[1, 1]], bias: [0] },
-        ],
-        head: "none",
-      };
-      expect(() => importOnnx(exportNetwork(deep, { name: "deep" }), { name: "Deep", samples: [[0, 0]] })).to.throw(
-        /dense → relu → dense → relu → dense matches no circuit template/,
+    it("composes a circuit for a chain no fixed template fits (dense → relu → dense → relu → dense)", function () {
+      const deep = floatDeepMlp();
+      const result = importOnnx(exportNetwork(deep, { name: "deep" }), {
+        name: "Deep_4-6-5-3",
+        samples: floatInputs(32, 4, 1, 2),
+      });
+      expect(result.model.template).to.equal("Sequential");
+      expect(result.model.instance.template).to.equal("Onnx_Deep_4_6_5_3");
+      expect(result.model.instance.file).to.equal("models/generated/Deep_4-6-5-3_model.circom");
+      expect(result.model.kind).to.equal("classifier");
+    });
+
+    it("refuses what no circuit can take, naming the layers and the reason", function () {
+      const onlyRelu: Network = { inputShape: [3], layers: [{ op: "relu" }], head: "none" };
+      expect(() => importOnnx(exportNetwork(onlyRelu, { name: "r" }), { name: "R", samples: [[0, 0, 0]] })).to.throw(
+        /relu matches no circuit template \(relu has no dense or convolution layer\)/,
       );
+      const wide: Network = {
+        inputShape: [300],
+        layers: [{ op: "dense", weights: [new Array(300).fill(0.5), new Array(300).fill(0.25)], bias: [0, 0] }],
+        head: "argmax",
+      };
+      expect(() =>
+        importOnnx(exportNetwork(wide, { name: "w" }), { name: "W", samples: [new Array(300).fill(0)] }),
+      ).to.throw(/the input has 300 values; circuits hash at most 256/);
+    });
+
+    it("a composed circuit of a project model computes exactly what its fixed template computes", function () {
+      for (const name of ["Logistic_4", "Mlp_4-8-3", "Cnn_8x8-2c3-3"]) {
+        const original = loadCircuitInstance(name);
+        const bytes = exportNetwork(networkOfInstance(original), { name });
+        const size = original.template === "Cnn" ? 64 : 4;
+        const samples = floatInputs(16, size, 4, 1);
+        const fixed = importOnnx(bytes, { name, samples });
+        const composed = importOnnx(bytes, { name: `${name}-composed`, samples, prefer: "sequential" });
+        expect(composed.model.template, name).to.equal("Sequential");
+        expect(composed.calibration.fracBits).to.equal(fixed.calibration.fracBits);
+        const random = seededRandom(8);
+        for (let n = 0; n < 50; n++) {
+          const x = Array.from({ length: size }, () => BigInt(Math.floor((random() * 2 - 1) * 1024)));
+          expect(composed.model.infer(x), name).to.deep.equal(fixed.model.infer(x));
+        }
+        // And it exports back to the same network.
+        expect(networkOfInstance(composed.model.instance)).to.deep.equal(networkOfInstance(fixed.model.instance));
+      }
     });
 
     it("maps Sigmoid onto the hard sigmoid of LogisticRegression and says so", function () {
