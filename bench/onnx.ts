@@ -44,6 +44,8 @@ interface Case {
   origin: string;
   network: Network;
   dense?: "gemm" | "matmul";
+  /** Import with a composed circuit even where a fixed template fits. */
+  compose?: boolean;
   calibration: DataSet;
   heldOut: DataSet;
   heldOutWhat: string;
@@ -100,6 +102,15 @@ const cases: Case[] = [];
     name: "Mlp_4-8-3",
     origin: "exported instance",
     network: networkOfInstance(loadCircuitInstance("Mlp_4-8-3")),
+    calibration: mlp.train,
+    heldOut: mlp.test,
+    heldOutWhat: "Iris, every 5th",
+  });
+  cases.push({
+    name: "Mlp_4-8-3 (composed)",
+    origin: "exported instance, imported with --compose",
+    network: networkOfInstance(loadCircuitInstance("Mlp_4-8-3")),
+    compose: true,
     calibration: mlp.train,
     heldOut: mlp.test,
     heldOutWhat: "Iris, every 5th",
@@ -182,12 +193,79 @@ const cases: Case[] = [];
   });
 }
 
+/**
+ * Trains a float MLP of any depth (dense + ReLU, softmax cross-entropy) by full-batch gradient descent: written here
+ * because sdk/models/train.ts trains two-layer MLPs only and the bench needs a deeper one, seeded and dependency-free.
+ */
+function trainDeepMlp(xs: number[][], ys: number[], sizes: number[], epochs: number, rate: number, seed: number) {
+  const random = seededRandom(seed);
+  const layers = sizes.slice(1).map((n, l) => ({
+    w: Array.from({ length: n }, () =>
+      Array.from({ length: sizes[l] }, () => (random() * 2 - 1) * Math.sqrt(6 / sizes[l])),
+    ),
+    b: new Array(n).fill(0) as number[],
+  }));
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const grads = layers.map((layer) => ({ w: layer.w.map((row) => row.map(() => 0)), b: layer.b.map(() => 0) }));
+    xs.forEach((x, n) => {
+      const activations = [x];
+      layers.forEach((layer, l) => {
+        const z = layer.w.map((row, j) => row.reduce((s, w, i) => s + w * activations[l][i], layer.b[j]));
+        activations.push(l === layers.length - 1 ? z : z.map((v) => Math.max(0, v)));
+      });
+      const logits = activations[layers.length];
+      const top = Math.max(...logits);
+      const exps = logits.map((v) => Math.exp(v - top));
+      const total = exps.reduce((a, b) => a + b, 0);
+      let delta = exps.map((e, k) => e / total - (k === ys[n] ? 1 : 0));
+      for (let l = layers.length - 1; l >= 0; l--) {
+        const input = activations[l];
+        delta.forEach((d, j) => {
+          grads[l].b[j] += d;
+          input.forEach((v, i) => (grads[l].w[j][i] += d * v));
+        });
+        if (l > 0) delta = input.map((v, i) => (v > 0 ? delta.reduce((s, d, j) => s + d * layers[l].w[j][i], 0) : 0));
+      }
+    });
+    layers.forEach((layer, l) => {
+      layer.w.forEach((row, j) => row.forEach((_, i) => (row[i] -= (rate / xs.length) * grads[l].w[j][i])));
+      layer.b.forEach((_, j) => (layer.b[j] -= (rate / xs.length) * grads[l].b[j]));
+    });
+  }
+  return layers;
+}
+
+{
+  const scaler = fitStandardizer(iris.filter(({ i }) => i % 5 !== 0).map(({ x }) => x));
+  const data = irisSplit(iris, scaler);
+  const layers = trainDeepMlp(data.train.inputs, data.train.labels!, [4, 12, 8, 3], 1500, 0.3, 5);
+  cases.push({
+    name: "Float-Deep_4-12-8-3",
+    origin: "float, trained here (Gemm, Relu, Gemm, Relu, Gemm, Softmax): composed circuit",
+    network: {
+      inputShape: [4],
+      layers: layers.flatMap((layer, l) => [
+        { op: "dense" as const, weights: layer.w, bias: layer.b },
+        ...(l < layers.length - 1 ? [{ op: "relu" as const }] : []),
+      ]),
+      head: "softmax",
+    },
+    calibration: data.train,
+    heldOut: data.test,
+    heldOutWhat: "Iris, every 5th",
+  });
+}
+
 const percent = (v: number | undefined) => (v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
 const sci = (v: number) => (v === 0 ? "0" : v.toExponential(2));
 const rows: string[] = [];
 for (const c of cases) {
   const bytes = exportNetwork(c.network, { name: c.name, dense: c.dense });
-  const imported: ImportResult = importOnnx(bytes, { name: c.name, samples: c.calibration.inputs });
+  const imported: ImportResult = importOnnx(bytes, {
+    name: c.name.replace(/[^A-Za-z0-9_.-]/g, "_"),
+    samples: c.calibration.inputs,
+    prefer: c.compose ? "sequential" : "fixed",
+  });
   const reports: [string, AccuracyReport][] = [
     ["calibration", await compareWithOnnxRuntime(bytes, imported, c.calibration.inputs, c.calibration.labels)],
     [`held out (${c.heldOutWhat})`, await compareWithOnnxRuntime(bytes, imported, c.heldOut.inputs, c.heldOut.labels)],

@@ -38,11 +38,11 @@ export async function compareWithOnnxRuntime(
   const session = await ort.InferenceSession.create(bytes);
   const { network, model, calibration } = imported;
   const dims = [1, ...network.inputShape];
-  const classifier = model.template === "Mlp" || model.template === "Cnn";
+  const classifier = model.kind === "classifier";
   const measured =
-    model.template === "LinearRegression"
+    model.kind === "regression"
       ? "value"
-      : model.template === "LogisticRegression" || network.head === "softmax"
+      : model.kind === "probability" || network.head === "softmax"
         ? "probability"
         : "logit";
   let maxAbsError = 0;

@@ -49,4 +49,18 @@ describe("exported models in onnxruntime-node", function () {
     // Floor rescales lose at most 2^-8 per value per layer; the logits sum 72 of them.
     expect(report.maxAbsError).to.be.above(0).and.below(0.5);
   });
+
+  it("a composed circuit (Mlp_4-8-3 imported with prefer: sequential) agrees with onnxruntime as its fixed template does", async function () {
+    const name = "Mlp_4-8-3";
+    const bytes = exportNetwork(networkOfInstance(loadCircuitInstance(name)), { name });
+    const inputs = floatInputs(100, 4, 12, 2);
+    const fixed = await compareWithOnnxRuntime(bytes, importOnnx(bytes, { name, samples: inputs }), inputs);
+    const composed = await compareWithOnnxRuntime(
+      bytes,
+      importOnnx(bytes, { name: "Mlp_composed", samples: inputs, prefer: "sequential" }),
+      inputs,
+    );
+    expect(composed).to.deep.equal(fixed);
+    expect(composed.argmaxAgreement).to.be.above(0.95);
+  });
 });
