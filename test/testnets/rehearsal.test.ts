@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { TESTNETS, TESTNET_KEY_VARIABLE } from "../../sdk/testnet/networks.js";
+import { ETHERSCAN_KEY_VARIABLE, TESTNETS, TESTNET_KEY_VARIABLE } from "../../sdk/testnet/networks.js";
 import {
   TESTNET_PRICES,
   deployTierproof,
@@ -36,6 +36,28 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
   after(function () {
     for (const id of deployments)
       rmSync(path.join(REPO_ROOT, "ignition", "deployments", id), { recursive: true, force: true });
+  });
+
+  it("hardhat.config has each testnet (chain id, chain type, URL and key from configuration variables) and hardhat verify on Etherscan", async function () {
+    const hre = (await import("hardhat")).default;
+    const saved = { ...process.env };
+    try {
+      process.env[ETHERSCAN_KEY_VARIABLE] = "etherscan-key-from-env";
+      process.env[TESTNET_KEY_VARIABLE] = NODE_KEY;
+      for (const t of TESTNETS) {
+        process.env[t.rpcUrlVariable] = `https://rpc.invalid/${t.network}`;
+        const config = hre.config.networks[t.network];
+        expect(config, t.network).to.include({ type: "http", chainType: t.chainType, chainId: t.chainId });
+        if (config.type !== "http") throw new Error("unreachable");
+        expect(await config.url.getUrl()).to.equal(`https://rpc.invalid/${t.network}`);
+        expect(Array.isArray(config.accounts) && (await config.accounts[0].getHexString())).to.equal(NODE_KEY);
+      }
+      expect(hre.config.verify.etherscan.enabled).to.equal(true);
+      expect(await hre.config.verify.etherscan.apiKey.get()).to.equal("etherscan-key-from-env");
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
   });
 
   it("every parameters file names the network's USDC and the module's parameters", function () {
