@@ -1,4 +1,3 @@
-import { quantizeInput } from "./calibration.js";
 import type { ImportResult } from "./importer.js";
 import { argmaxFloat, softmax } from "./network.js";
 
@@ -36,7 +35,7 @@ export async function compareWithOnnxRuntime(
     throw new Error(`${labels.length} labels for ${inputs.length} inputs`);
   const ort = await import("onnxruntime-node");
   const session = await ort.InferenceSession.create(bytes);
-  const { network, model, calibration } = imported;
+  const { network, model } = imported;
   const dims = [1, ...network.inputShape];
   const classifier = model.kind === "classifier";
   const measured =
@@ -58,7 +57,7 @@ export async function compareWithOnnxRuntime(
       if (floats === undefined && ints === undefined) throw new Error("the model has no float32 or int64 output");
       const expected = floats === undefined ? undefined : Array.from(floats.data as ArrayLike<number>);
 
-      const circuit = model.dequantize(model.infer(quantizeInput(x, calibration.fracBits)));
+      const circuit = model.dequantize(model.infer(model.input(x)));
       const got = network.head === "softmax" ? softmax(circuit.values) : circuit.values;
       if (expected !== undefined) {
         if (expected.length !== got.length)

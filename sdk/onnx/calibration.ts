@@ -1,4 +1,4 @@
-import { forwardFloat, type Network } from "./network.js";
+import { forwardFloat, standardizeInput, type Network } from "./network.js";
 import { matchTemplate, quantizeNetwork, type FixedPointModel, type InstanceDetails } from "./templates.js";
 
 /** How to choose the fixed-point scale of an imported network. */
@@ -76,7 +76,8 @@ export function calibrate(
     network.layers.forEach((layer, i) => {
       if (layer.op === "dense" || layer.op === "conv") peak = Math.max(peak, trace.peaks[i]);
     });
-    inputPeak = sample.reduce((m, v) => Math.max(m, Math.abs(v)), inputPeak);
+    const standardized = standardizeInput(sample, network.preprocessing?.standardize);
+    inputPeak = standardized.reduce((m, v) => Math.max(m, Math.abs(v)), inputPeak);
   }
   const linear = template === "LinearRegression";
   const headroom = (f: number) =>
@@ -89,7 +90,7 @@ export function calibrate(
     if (sigmoid && !(f + 3 < acc - f)) return false;
     const model = quantizeNetwork(network, f, acc, details);
     try {
-      for (const sample of options.samples) model.infer(sample.map((v) => BigInt(Math.round(v * 2 ** f))));
+      for (const sample of options.samples) model.infer(model.input(sample));
       return true;
     } catch (error) {
       if (error instanceof RangeError) return false;
@@ -122,7 +123,7 @@ export function calibrate(
   );
 }
 
-/** A float input at scale 2^fracBits, as the circuit takes it. */
+/** A float input (already standardised, if the model standardises) at scale 2^fracBits, as the circuit takes it. */
 export function quantizeInput(input: readonly number[], fracBits: number): bigint[] {
   return input.map((v) => BigInt(Math.round(v * 2 ** fracBits)));
 }

@@ -24,7 +24,7 @@ function valueInfo(name: string, elemType: number, dims: number[]) {
 /**
  * Writes `network` as an ONNX model (IR 8, opset 13) with batch size 1: input `input` of shape [1, ...inputShape];
  * output `output` (no head), `output` holding the probabilities (softmax head), or `logits` and `class` (argmax head,
- * class as int64). Written with our own code from the layer list, so the project's fixed-point models can be handed
+ * class as int64); a standardisation becomes leading Sub and Div nodes. Written with our own code from the layer list, so the project's fixed-point models can be handed
  * to any ONNX tool and read back by the importer.
  */
 export function exportNetwork(network: Network, options: ExportOptions): Uint8Array {
@@ -34,6 +34,15 @@ export function exportNetwork(network: Network, options: ExportOptions): Uint8Ar
   let shape = [1, ...network.inputShape];
   const next = (i: number, what: string) => `${what}_${i}`;
 
+  const standardize = network.preprocessing?.standardize;
+  if (standardize !== undefined) {
+    // (input - mean) / std, with the input's own shape: the importer reads it back as preprocessing.
+    initializers.push(floatTensor("mean", [1, ...network.inputShape], standardize.mean));
+    initializers.push(floatTensor("std", [1, ...network.inputShape], standardize.std));
+    nodes.push({ name: "center", opType: "Sub", input: [current, "mean"], output: ["centered"] });
+    nodes.push({ name: "scale", opType: "Div", input: ["centered", "std"], output: ["standardized"] });
+    current = "standardized";
+  }
   network.layers.forEach((layer, i) => {
     switch (layer.op) {
       case "dense": {

@@ -6,9 +6,11 @@ export {
   hardSigmoidFloat,
   sigmoid,
   softmax,
+  standardizeInput,
   type Head,
   type Layer,
   type Network,
+  type Standardize,
 } from "./network.js";
 export { EXPORT_NAMES, exportNetwork, type ExportOptions } from "./exporter.js";
 export { SUPPORTED_OPERATORS, readOnnx, type ReadNetwork } from "./reader.js";
@@ -17,6 +19,7 @@ export {
   fixedPointModel,
   matchTemplate,
   networkOfInstance,
+  preprocessingOf,
   quantizeNetwork,
   type FixedPointModel,
   type TemplateName,

@@ -36,11 +36,30 @@ export type Layer = DenseLayer | ConvLayer | ActivationLayer | FlattenLayer;
 /** What follows the last layer: nothing, the class (argmax), or the class probabilities (softmax). */
 export type Head = "none" | "argmax" | "softmax";
 
-/** A network with one input: a vector [n] or a single-channel image [1, size, size]. */
+/**
+ * Standardisation of the raw input, (x - mean) / std per value, done before the circuit (as the project's Iris
+ * instances record under `preprocessing` in circuits.json): the circuit takes the standardised input.
+ */
+export interface Standardize {
+  mean: number[];
+  std: number[];
+}
+
+/** A network with one input: a vector [n] or a channel-first image [channels, size, size]. */
 export interface Network {
   inputShape: number[];
   layers: Layer[];
   head: Head;
+  /** Read from leading Sub/Div nodes of the graph; applied outside the circuit. */
+  preprocessing?: { standardize: Standardize };
+}
+
+/** (x - mean) / std per value, or x without a standardisation. */
+export function standardizeInput(input: readonly number[], standardize: Standardize | undefined): number[] {
+  if (standardize === undefined) return [...input];
+  if (standardize.mean.length !== input.length || standardize.std.length !== input.length)
+    throw new Error(`standardisation of ${standardize.mean.length} values for an input of ${input.length}`);
+  return input.map((v, i) => (v - standardize.mean[i]) / standardize.std[i]);
 }
 
 /** The operators of a network, joined for messages (e.g. "dense → relu → dense"). */
@@ -89,7 +108,7 @@ function convolve(layer: ConvLayer, input: number[], shape: number[]): { out: nu
 export function forwardFloat(network: Network, input: readonly number[]): FloatTrace {
   const expected = network.inputShape.reduce((a, b) => a * b, 1);
   if (input.length !== expected) throw new Error(`the network takes ${expected} values, got ${input.length}`);
-  let values = [...input];
+  let values = standardizeInput(input, network.preprocessing?.standardize);
   let shape = [...network.inputShape];
   const peaks: number[] = [];
   for (const layer of network.layers) {

@@ -3,6 +3,8 @@ import { onnx, tensorValues, toNumber, type OnnxAttribute, type OnnxNode } from 
 
 /** The operators the reader understands (default ONNX domain). */
 export const SUPPORTED_OPERATORS = [
+  "Sub",
+  "Div",
   "Gemm",
   "MatMul",
   "Add",
@@ -101,6 +103,13 @@ export function readOnnx(bytes: Uint8Array): ReadNetwork {
   let shape = [...inputShape];
   let head: Head = "none";
   let headTip: string | undefined;
+  // Leading Sub/Div: stage 0 none yet, 1 after Sub, 2 after Div.
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const standardize = {
+    stage: 0,
+    mean: new Array(inputSize).fill(0) as number[],
+    std: new Array(inputSize).fill(1) as number[],
+  };
   // The tensor a bias Add may follow: the output of the last dense or convolution.
   let biasable: string | undefined;
 
@@ -200,6 +209,28 @@ export function readOnnx(bytes: Uint8Array): ReadNetwork {
         biasable = tip;
         return;
       }
+      case "Sub":
+      case "Div": {
+        // (x - mean) / std on the raw input, before any layer: recorded as the instance's preprocessing.
+        activation(ins[0]);
+        const size = inputShape.reduce((a, b) => a * b, 1);
+        if (layers.length > 0 || (op === "Sub" && standardize.stage > 0) || standardize.stage > 1)
+          throw new Error(`${where}: Sub and Div are supported only as (input - mean) / std before the first layer`);
+        const t = constant(ins[1], op === "Sub" ? "the subtracted tensor" : "the divisor");
+        // Broadcast a per-channel constant ([C, 1, 1] or [1, C, 1, 1]) over an image, else per value or a scalar.
+        const perChannel = inputShape.length === 3 && t.values.length === inputShape[0] && t.values.length > 1;
+        const perValue = perChannel
+          ? t.values.flatMap((v) => new Array(inputShape[1] * inputShape[2]).fill(v) as number[])
+          : broadcastBias(t, size, where);
+        if (op === "Sub") standardize.mean = perValue;
+        else {
+          if (perValue.some((v) => v === 0)) throw new Error(`${where}: division by zero`);
+          standardize.std = perValue;
+        }
+        standardize.stage = op === "Sub" ? 1 : 2;
+        tip = outs[0];
+        return;
+      }
       case "Relu":
         activation(ins[0]);
         layers.push({ op: "relu" });
@@ -289,8 +320,17 @@ export function readOnnx(bytes: Uint8Array): ReadNetwork {
     }
   });
 
+  if (standardize.stage > 0)
+    notes.push("leading Sub/Div: recorded as preprocessing (x - mean) / std, applied before the circuit");
   return {
-    network: { inputShape, layers, head },
+    network: {
+      inputShape,
+      layers,
+      head,
+      ...(standardize.stage > 0
+        ? { preprocessing: { standardize: { mean: standardize.mean, std: standardize.std } } }
+        : {}),
+    },
     inputName: input.name ?? "",
     outputNames: (graph.output ?? []).map((o) => o.name ?? ""),
     notes,

@@ -10,7 +10,16 @@ import { inferLogistic, type LogisticModel } from "../models/logistic.js";
 import { inferMlp, type MlpModel } from "../models/mlp.js";
 import { toFixed } from "../models/train.js";
 import type { CircuitInstance } from "../zk/circuits.js";
-import { describeLayers, type ConvLayer, type DenseLayer, type Head, type Layer, type Network } from "./network.js";
+import {
+  describeLayers,
+  standardizeInput,
+  type ConvLayer,
+  type DenseLayer,
+  type Head,
+  type Layer,
+  type Network,
+  type Standardize,
+} from "./network.js";
 import {
   inferSequential,
   sequentialOf,
@@ -78,6 +87,8 @@ export interface FixedPointModel {
   instance: CircuitInstance;
   /** How many fixed-point values the circuit's input `x` takes. */
   inputLength: number;
+  /** The circuit's input for a float input of the ONNX model: standardised (if the instance says so), at 2^F. */
+  input(x: readonly number[]): bigint[];
   /** The output vector the circuit hashes (its `outputHash` preimage), bit-exact with the circuit. */
   infer(x: readonly bigint[]): bigint[];
   /** The float values of an output vector: the regression value, the probability, or [class, ...logits]. */
@@ -91,8 +102,25 @@ const toNumbers = (values: readonly bigint[]) =>
     return n;
   });
 
-/** The fixed-point model of instance `instance` (of one of the four templates), with its reference inference. */
+/** The standardisation an instance records under `preprocessing`, if any. */
+export function preprocessingOf(instance: CircuitInstance): Standardize | undefined {
+  return (instance as CircuitInstance & { preprocessing?: { standardize?: Standardize } }).preprocessing?.standardize;
+}
+
+/**
+ * The fixed-point model of instance `instance` (a fixed template or a composed circuit), with its reference inference.
+ */
 export function fixedPointModel(instance: CircuitInstance): FixedPointModel {
+  const model = referenceOf(instance);
+  const standardize = preprocessingOf(instance);
+  const scale = 2 ** instance.fracBits;
+  return {
+    ...model,
+    input: (x) => standardizeInput(x, standardize).map((v) => BigInt(Math.round(v * scale))),
+  };
+}
+
+function referenceOf(instance: CircuitInstance): Omit<FixedPointModel, "input"> {
   const p = instance.params as unknown[];
   const structure = sequentialOf(instance);
   if (structure !== undefined) {
@@ -234,6 +262,7 @@ export function quantizeNetwork(
       fracBits,
       description: details.description,
       sequential: structure,
+      ...(network.preprocessing === undefined ? {} : { preprocessing: network.preprocessing }),
     } as CircuitInstance);
   }
   const w = (v: number) => toFixed(v, f);
@@ -290,7 +319,8 @@ export function quantizeNetwork(
     pubs: ["requestId"],
     fracBits: f,
     description: details.description,
-  });
+    ...(network.preprocessing === undefined ? {} : { preprocessing: network.preprocessing }),
+  } as CircuitInstance);
 }
 
 /**
@@ -298,6 +328,12 @@ export function quantizeNetwork(
  * it proves; Mlp and Cnn with an argmax head). Rescales aside, it is the circuit's model.
  */
 export function networkOfInstance(instance: CircuitInstance): Network {
+  const network = layersOfInstance(instance);
+  const standardize = preprocessingOf(instance);
+  return standardize === undefined ? network : { ...network, preprocessing: { standardize } };
+}
+
+function layersOfInstance(instance: CircuitInstance): Network {
   const p = instance.params as unknown[];
   const structure = sequentialOf(instance);
   if (structure !== undefined) {

@@ -197,6 +197,48 @@ describe("ONNX importer", function () {
       ]);
     });
 
+    it("reads a leading Sub/Div as the input's standardisation, and refuses it anywhere else", function () {
+      const standardized = graph(
+        [
+          { name: "center", opType: "Sub", input: ["x", "mean"], output: ["c"] },
+          { name: "scale", opType: "Div", input: ["c", "std"], output: ["s"] },
+          {
+            name: "g",
+            opType: "Gemm",
+            input: ["s", "W", "B"],
+            output: ["y"],
+            attribute: [{ name: "transB", i: 1, type: 2 }],
+          },
+        ],
+        [1, 3],
+        { mean: { dims: [3], values: [1, 2, 3] }, std: { dims: [1], values: [0.5] }, W, B },
+      );
+      const read = readOnnx(standardized);
+      expect(read.network.preprocessing).to.deep.equal({ standardize: { mean: [1, 2, 3], std: [0.5, 0.5, 0.5] } });
+      expect(read.network.layers.map((l) => l.op)).to.deep.equal(["dense"]);
+      const late = graph(
+        [
+          {
+            name: "g",
+            opType: "Gemm",
+            input: ["x", "W", "B"],
+            output: ["h"],
+            attribute: [{ name: "transB", i: 1, type: 2 }],
+          },
+          { name: "shift", opType: "Sub", input: ["h", "B"], output: ["y"] },
+        ],
+        [1, 3],
+        { W, B },
+      );
+      expect(() => readOnnx(late)).to.throw(
+        /node "shift" \(Sub\): Sub and Div are supported only as \(input - mean\) \/ std/,
+      );
+      const zero = graph([{ name: "d", opType: "Div", input: ["x", "z"], output: ["y"] }], [1, 3], {
+        z: { dims: [3], values: [1, 0, 1] },
+      });
+      expect(() => readOnnx(zero)).to.throw(/node "d" \(Div\): division by zero/);
+    });
+
     it("refuses an ArgMax over the batch axis (ONNX's default axis 0)", function () {
       const bytes = graph([{ name: "am", opType: "ArgMax", input: ["x"], output: ["y"] }], [1, 3], {});
       expect(() => readOnnx(bytes)).to.throw(/node "am" \(ArgMax\): axis = 0/);

@@ -5,7 +5,7 @@ import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
 import { inferLogistic, loadLogisticModel } from "../../sdk/models/logistic.js";
 import { inferMlp, loadMlpModel } from "../../sdk/models/mlp.js";
 import { seededRandom } from "../../sdk/models/train.js";
-import { exportNetwork, importOnnx, networkOfInstance, readOnnx } from "../../sdk/onnx/index.js";
+import { exportNetwork, importOnnx, networkOfInstance, preprocessingOf, readOnnx } from "../../sdk/onnx/index.js";
 import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
 
 /** Seeded float inputs in [-range, range]. */
@@ -43,6 +43,15 @@ describe("ONNX export and import of the project's models", function () {
         expect(imported.model.instance.fracBits).to.equal(original.fracBits);
         expect(imported.model.instance.params).to.deep.equal(original.params);
         for (const x of fixedInputs(50, size, 11)) expect(imported.model.infer(x)).to.deep.equal(reference(x));
+        // The Iris models' standardisation travels as leading Sub/Div nodes (float32) and comes back as preprocessing.
+        const expected = preprocessingOf(original);
+        const got = preprocessingOf(imported.model.instance);
+        expect(got === undefined, "preprocessing present").to.equal(expected === undefined);
+        if (expected !== undefined && got !== undefined)
+          for (const key of ["mean", "std"] as const)
+            expected[key].forEach((v, i) =>
+              expect(Math.abs(got[key][i] - v) <= 1e-6 * Math.abs(v), `${key}[${i}]`).to.equal(true),
+            );
       });
     }
   }
