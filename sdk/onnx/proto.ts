@@ -30,7 +30,7 @@ export function floatTensor(name: string, dims: number[], values: readonly numbe
   return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: [...values] };
 }
 
-/** The values of a float tensor (float_data, raw_data little-endian float32, or double_data), row-major. */
+/** The values of a FLOAT, DOUBLE or INT64 tensor (typed fields or little-endian raw data), row-major. */
 export function tensorValues(tensor: OnnxTensor): { dims: number[]; values: number[] } {
   const dims = (tensor.dims ?? []).map(toNumber);
   const size = dims.reduce((a, b) => a * b, 1);
@@ -50,9 +50,18 @@ export function tensorValues(tensor: OnnxTensor): { dims: number[]; values: numb
       const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
       values = Array.from({ length: raw.byteLength / 8 }, (_, i) => view.getFloat64(8 * i, true));
     } else values = [...(tensor.doubleData ?? [])];
+  } else if (type === onnx.TensorProto.DataType.INT64) {
+    // Shapes (e.g. a Reshape's target) come as int64: little-endian raw data or int64_data.
+    if (tensor.rawData && tensor.rawData.length > 0) {
+      const raw = tensor.rawData;
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      values = Array.from({ length: raw.byteLength / 8 }, (_, i) => Number(view.getBigInt64(8 * i, true)));
+    } else values = (tensor.int64Data ?? []).map((v) => toNumber(v as number));
   } else {
     const name = onnx.TensorProto.DataType[type] ?? String(type);
-    throw new Error(`tensor ${tensor.name} has element type ${name}; only FLOAT and DOUBLE weights are supported`);
+    throw new Error(
+      `tensor ${tensor.name} has element type ${name}; only FLOAT and DOUBLE weights (and INT64 shapes) are supported`,
+    );
   }
   if (values.length !== size) throw new Error(`tensor ${tensor.name}: ${values.length} values for dims [${dims}]`);
   return { dims, values };

@@ -12,6 +12,7 @@ export const SUPPORTED_OPERATORS = [
   "Sigmoid",
   "HardSigmoid",
   "Flatten",
+  "Reshape",
   "Conv",
   "Softmax",
   "ArgMax",
@@ -257,6 +258,18 @@ export function readOnnx(bytes: Uint8Array): ReadNetwork {
         if (axis !== 1) throw new Error(`${where}: axis = ${axis}; only axis 1 (keep the batch) is supported`);
         layers.push({ op: "flatten" });
         shape = [shape.reduce((x, y) => x * y, 1)];
+        advance();
+        return;
+      }
+      case "Reshape": {
+        // Only a flatten that keeps the batch: a constant target [b, n] with b in {1, -1, 0} and n the size or -1.
+        activation(ins[0]);
+        const target = constant(ins[1], "the target shape").values;
+        const size = shape.reduce((x, y) => x * y, 1);
+        if (target.length !== 2 || ![1, -1, 0].includes(target[0]) || (target[1] !== size && target[1] !== -1))
+          throw new Error(`${where}: reshape to [${target}]; only a flatten to [batch, ${size}] is supported`);
+        layers.push({ op: "flatten" });
+        shape = [size];
         advance();
         return;
       }

@@ -239,6 +239,50 @@ describe("ONNX importer", function () {
       expect(() => readOnnx(zero)).to.throw(/node "d" \(Div\): division by zero/);
     });
 
+    it("reads a Reshape to [batch, n] (int64 shape constant) as a flatten, and refuses other reshapes", function () {
+      const INT64 = onnx.TensorProto.DataType.INT64;
+      const model = (target: number[]) => {
+        const shape = new DataView(new ArrayBuffer(8 * target.length));
+        target.forEach((v, i) => shape.setBigInt64(8 * i, BigInt(v), true));
+        return onnx.ModelProto.encode(
+          onnx.ModelProto.create({
+            irVersion: 8,
+            opsetImport: [{ domain: "", version: 13 }],
+            graph: {
+              name: "reshape",
+              node: [
+                {
+                  name: "c",
+                  opType: "Constant",
+                  output: ["shape"],
+                  attribute: [
+                    {
+                      name: "value",
+                      type: 4,
+                      t: { dims: [target.length], dataType: INT64, rawData: new Uint8Array(shape.buffer) },
+                    },
+                  ],
+                },
+                { name: "r", opType: "Reshape", input: ["x", "shape"], output: ["y"] },
+              ],
+              input: [
+                {
+                  name: "x",
+                  type: { tensorType: { elemType: 1, shape: { dim: [1, 1, 3, 3].map((d) => ({ dimValue: d })) } } },
+                },
+              ],
+              output: [{ name: "y" }],
+            },
+          }),
+        ).finish();
+      };
+      expect(readOnnx(model([-1, 9])).network.layers).to.deep.equal([{ op: "flatten" }]);
+      expect(readOnnx(model([1, -1])).network.layers).to.deep.equal([{ op: "flatten" }]);
+      expect(() => readOnnx(model([3, 3]))).to.throw(
+        /node "r" \(Reshape\): reshape to \[3,3\]; only a flatten to \[batch, 9\]/,
+      );
+    });
+
     it("refuses an ArgMax over the batch axis (ONNX's default axis 0)", function () {
       const bytes = graph([{ name: "am", opType: "ArgMax", input: ["x"], output: ["y"] }], [1, 3], {});
       expect(() => readOnnx(bytes)).to.throw(/node "am" \(ArgMax\): axis = 0/);
