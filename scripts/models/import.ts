@@ -84,7 +84,7 @@ try {
   console.error(`model:import: ${file}: ${(error as Error).message}`);
   process.exit(1);
 }
-const files = writeImport(result, opts.out, {
+const files = await writeImport(result, opts.out, {
   source,
   addTo: opts.add ? path.join(CIRCUITS_DIR, "circuits.json") : undefined,
 });

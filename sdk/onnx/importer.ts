@@ -116,16 +116,19 @@ export interface ImportFiles {
  * Writes the instance (`<dir>/<name>.json`, circuits.json format) and its main circuit (`<dir>/<name>.circom`), and,
  * with `addTo`, merges the instance into that circuits.json so `npm run circuits:build <name>` builds its verifier.
  */
-export function writeImport(
+export async function writeImport(
   result: ImportResult,
   dir: string,
   options: { source?: string; addTo?: string } = {},
-): ImportFiles {
+): Promise<ImportFiles> {
   mkdirSync(dir, { recursive: true });
   const name = result.model.instance.name;
   const files: ImportFiles = { instance: path.join(dir, `${name}.json`), circuit: path.join(dir, `${name}.circom`) };
   const entry = instanceEntry(result, options.source);
-  writeFileSync(files.instance, `${JSON.stringify(entry, null, 2)}\n`);
+  // Formatted as the repository's prettier formats circuits.json (arrays of numbers packed to the line width).
+  const { format } = await import("prettier");
+  const json = (value: unknown) => format(JSON.stringify(value), { parser: "json", printWidth: 120 });
+  writeFileSync(files.instance, await json(entry));
   const origin = options.source ?? "an ONNX model";
   writeFileSync(files.circuit, mainComponentSource(result.model.instance, files.circuit, origin));
   const structure = sequentialOf(result.model.instance);
@@ -139,7 +142,7 @@ export function writeImport(
   if (options.addTo !== undefined) {
     const all = JSON.parse(readFileSync(options.addTo, "utf8")) as Record<string, unknown>;
     all[name] = entry[name];
-    writeFileSync(options.addTo, `${JSON.stringify(all, null, 2)}\n`);
+    writeFileSync(options.addTo, await json(all));
   }
   return files;
 }

@@ -83,7 +83,8 @@ export function sequentialStructure(network: Network): SequentialStructure {
 
 /** A circom identifier for the composed template of instance `name`. */
 export function sequentialTemplateName(name: string): string {
-  return `Onnx_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+  const identifier = name.replace(/[^A-Za-z0-9_]/g, "_");
+  return identifier.startsWith("Onnx") ? identifier : `Onnx_${identifier}`;
 }
 
 /**
