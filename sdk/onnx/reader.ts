@@ -8,6 +8,7 @@ export const SUPPORTED_OPERATORS = [
   "Gemm",
   "MatMul",
   "Add",
+  "BatchNormalization",
   "Relu",
   "Sigmoid",
   "HardSigmoid",
@@ -230,6 +231,32 @@ export function readOnnx(bytes: Uint8Array): ReadNetwork {
         }
         standardize.stage = op === "Sub" ? 1 : 2;
         tip = outs[0];
+        return;
+      }
+      case "BatchNormalization": {
+        // Inference mode: y = scale·(x − mean)/√(var + ε) + B per channel, folded into the previous Gemm/MatMul/Conv
+        // (w' = w·k, b' = (b − mean)·k + B with k = scale/√(var + ε)), as EZKL and the ONNX optimisers do.
+        activation(ins[0]);
+        const last = layers[layers.length - 1];
+        if (biasable !== ins[0] || (last?.op !== "dense" && last?.op !== "conv"))
+          throw new Error(`${where}: only right after Gemm, MatMul or Conv (folded into it) is supported`);
+        if (outs.length > 1 && outs.slice(1).some((o) => o !== ""))
+          throw new Error(`${where}: training mode (running mean/var outputs) is not supported`);
+        const channels = last.bias.length;
+        const [gamma, beta, mean, variance] = ["scale", "B", "input_mean", "input_var"].map((what, k) =>
+          broadcastBias(constant(ins[k + 1], what), channels, where),
+        );
+        const epsilon = floatAttr(attrs, "epsilon", 1e-5);
+        const factor = gamma.map((g, c) => g / Math.sqrt(variance[c] + epsilon));
+        if (last.op === "dense") last.weights = last.weights.map((row, c) => row.map((w) => w * factor[c]));
+        else
+          last.filters = last.filters.map((filter, c) =>
+            filter.map((ch) => ch.map((row) => row.map((w) => w * factor[c]))),
+          );
+        last.bias = last.bias.map((b, c) => (b - mean[c]) * factor[c] + beta[c]);
+        notes.push(`${where}: folded into the previous ${last.op === "dense" ? "dense layer" : "convolution"}`);
+        tip = outs[0];
+        biasable = tip;
         return;
       }
       case "Relu":
