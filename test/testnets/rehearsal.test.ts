@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import Tierproof from "../../ignition/modules/Tierproof.js";
 import { ETHERSCAN_KEY_VARIABLE, TESTNETS, TESTNET_KEY_VARIABLE } from "../../sdk/testnet/networks.js";
 import {
   TESTNET_PRICES,
@@ -58,6 +59,18 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
     }
+  });
+
+  it("the Tierproof module deploys no test token and no test-vendor attestation adapter", function () {
+    const contracts = [...Tierproof.futures].map((future) => ("contractName" in future ? future.contractName : ""));
+    expect(contracts.sort()).to.deep.equal([
+      "InferenceSettlement",
+      "Linear_4Verifier",
+      "Mlp_4_8_3Verifier",
+      "ModelRegistry",
+      "SignerRegistry",
+      "TeeRegistry",
+    ]);
   });
 
   it("every parameters file names the network's USDC and the module's parameters", function () {
