@@ -138,6 +138,7 @@ export async function settleSampleBatch(
         weightsCommitment: `0x${hashVector([...model.weights, model.bias])
           .toString(16)
           .padStart(64, "0")}`,
+        privateWeights: false,
         inputSize: model.weights.length,
         outputSize: 1,
         fracBits: model.fracBits,
