@@ -29,7 +29,8 @@ const program = new Command()
   .option("--frac-bits <bits>", "use this fraction width instead of searching")
   .option("--out <dir>", "output folder", GENERATED_MODELS_DIR)
   .option("--compose", "compose a circuit from the layer templates even where a fixed template fits")
-  .option("--add", "also add the instance to circuits/circuits.json")
+  .option("--private-weights", "also write the private-weights instance <name>_private (Linear, Logistic, Mlp)")
+  .option("--add", "also add the instance(s) to circuits/circuits.json")
   .parse();
 
 const [file] = program.args;
@@ -43,6 +44,7 @@ const opts = program.opts<{
   fracBits?: string;
   out: string;
   compose?: boolean;
+  privateWeights?: boolean;
   add?: boolean;
 }>();
 const bytes = new Uint8Array(readFileSync(file));
@@ -87,6 +89,7 @@ try {
 const files = await writeImport(result, opts.out, {
   source,
   addTo: opts.add ? path.join(CIRCUITS_DIR, "circuits.json") : undefined,
+  privateWeights: opts.privateWeights,
 });
 const { calibration: c } = result;
 console.log(`${name}: ${result.model.template} (${result.model.instance.file})`);
@@ -95,6 +98,9 @@ console.log(
     `headroom ${Number.isFinite(c.headroomBits) ? c.headroomBits.toFixed(1) : "∞"} bits, ${c.samples} samples`,
 );
 for (const note of result.notes) console.log(`  note: ${note}`);
-const written = [files.instance, files.circuit, ...(files.template === undefined ? [] : [files.template])];
+const written = [files.instance, files.circuit, files.template, files.privateCircuit].filter((f) => f !== undefined);
 console.log(`  wrote ${written.map((f) => path.relative(process.cwd(), f)).join(", ")}`);
-if (opts.add) console.log(`  added to circuits/circuits.json: build it with npm run circuits:build ${name}`);
+if (opts.add) {
+  const names = opts.privateWeights ? `${name} ${name}_private` : name;
+  console.log(`  added to circuits/circuits.json: build with npm run circuits:build -- ${names}`);
+}

@@ -5,6 +5,7 @@ import { CIRCUITS_DIR, type CircuitInstance } from "../zk/circuits.js";
 import { calibrate, type Calibration, type CalibrationOptions } from "./calibration.js";
 import { describeLayers, type Network } from "./network.js";
 import { readOnnx } from "./reader.js";
+import { privateWeightsInstance } from "./privateWeights.js";
 import { sequentialOf, sequentialSource } from "./sequential.js";
 import type { FixedPointModel } from "./templates.js";
 
@@ -110,21 +111,38 @@ export interface ImportFiles {
   circuit: string;
   /** `<name>_model.circom`: a composed circuit's generated template (absent for the fixed templates). */
   template?: string;
+  /** With `privateWeights`: `<name>_private.circom`, the main component of the private-weights instance. */
+  privateCircuit?: string;
 }
 
 /**
- * Writes the instance (`<dir>/<name>.json`, circuits.json format) and its main circuit (`<dir>/<name>.circom`), and,
- * with `addTo`, merges the instance into that circuits.json so `npm run circuits:build <name>` builds its verifier.
+ * Writes the instance (`<dir>/<name>.json`, circuits.json format) and its main circuit (`<dir>/<name>.circom`); with
+ * `privateWeights` also its private-weights instance (`<name>_private`, same JSON file) and main circuit; with
+ * `addTo`, merges the instance(s) into that circuits.json so `npm run circuits:build <name>` builds the verifier.
  */
 export async function writeImport(
   result: ImportResult,
   dir: string,
-  options: { source?: string; addTo?: string } = {},
+  options: { source?: string; addTo?: string; privateWeights?: boolean } = {},
 ): Promise<ImportFiles> {
   mkdirSync(dir, { recursive: true });
   const name = result.model.instance.name;
   const files: ImportFiles = { instance: path.join(dir, `${name}.json`), circuit: path.join(dir, `${name}.circom`) };
   const entry = instanceEntry(result, options.source);
+  if (options.privateWeights) {
+    // The private-weights instance beside it (its `weightsOf` names the public one, which holds the weights).
+    const { name: privateName, ...privateEntry } = privateWeightsInstance(result.model.instance);
+    entry[privateName] = privateEntry;
+    files.privateCircuit = path.join(dir, `${privateName}.circom`);
+    writeFileSync(
+      files.privateCircuit,
+      mainComponentSource(
+        { name: privateName, ...privateEntry },
+        files.privateCircuit,
+        options.source ?? "an ONNX model",
+      ),
+    );
+  }
   // Formatted as the repository's prettier formats circuits.json (arrays of numbers packed to the line width).
   const { format } = await import("prettier");
   const json = (value: unknown) => format(JSON.stringify(value), { parser: "json", printWidth: 120 });
@@ -141,7 +159,7 @@ export async function writeImport(
   }
   if (options.addTo !== undefined) {
     const all = JSON.parse(readFileSync(options.addTo, "utf8")) as Record<string, unknown>;
-    all[name] = entry[name];
+    Object.assign(all, entry);
     writeFileSync(options.addTo, await json(all));
   }
   return files;

@@ -46,3 +46,4 @@ export {
   type SequentialLayer,
   type SequentialStructure,
 } from "./sequential.js";
+export { privateWeightsInstance } from "./privateWeights.js";

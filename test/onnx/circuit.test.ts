@@ -11,6 +11,7 @@ import { seededRandom } from "../../sdk/models/train.js";
 import { exportNetwork, importOnnx, quantizeInput, writeImport, type Network } from "../../sdk/onnx/index.js";
 import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/zk/circuits.js";
 import { toField } from "../../sdk/zk/field.js";
+import { modelWeights } from "../../sdk/zk/modelWeights.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
 
 function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
@@ -129,6 +130,41 @@ describe("imported ONNX models compile with circom2 and their witness matches th
     expect(result.model.template).to.equal("Mlp");
     expect(result.calibration.fracBits).to.not.equal(8); // not the project's scale: a circuit of its own
     expect(classes.size, "the inputs reach more than one class").to.be.above(1);
+  });
+
+  it("its private-weights instance (MlpPrivate) compiles, commits to the imported weights and gives the same output", async function () {
+    const bytes = exportNetwork(floatMlp(), { name: "float-mlp" });
+    const hash = createHash("sha256").update(bytes).update("private").digest("hex").slice(0, 16);
+    const dir = path.join(CIRCUITS_DIR, ".cache", "onnx-test", hash);
+    const result = importOnnx(bytes, { name: "Onnx-Mlp_4-6-3", samples: floatInputs(64, 4, 1, 3), dir });
+    const files = await writeImport(result, dir, { privateWeights: true });
+    const entry = JSON.parse(readFileSync(files.instance, "utf8"))["Onnx-Mlp_4-6-3_private"];
+    expect(entry).to.include({ template: "MlpPrivate", weightsOf: "Onnx-Mlp_4-6-3" });
+    const wasm = path.join(dir, "Onnx-Mlp_4-6-3_private_js", "Onnx-Mlp_4-6-3_private.wasm");
+    if (!existsSync(wasm)) {
+      const relative = (file: string) => path.relative(REPO_ROOT, file);
+      const compiled = spawnSync(
+        path.join(REPO_ROOT, "node_modules", ".bin", "circom2"),
+        [relative(files.privateCircuit!), "--wasm", ...CIRCOM_FLAGS, "-o", relative(dir)],
+        { cwd: REPO_ROOT, encoding: "utf8" },
+      );
+      expect(compiled.status, `${compiled.stdout}\n${compiled.stderr}`).to.equal(0);
+    }
+    const calculator = await WitnessCalculatorBuilder(readFileSync(wasm));
+    const weights = modelWeights(result.model.instance);
+    for (const [i, float] of floatInputs(4, 4, 9, 3).entries()) {
+      const x = quantizeInput(float, result.calibration.fracBits);
+      const witness: bigint[] = await calculator.calculateWitness(
+        { x: x.map((v) => toField(v).toString()), requestId: String(i), ...weights.witness },
+        true,
+      );
+      expect(witness.slice(1, 5)).to.deep.equal([
+        hashVector(x),
+        hashVector(result.model.infer(x)),
+        hashVector(weights.vector),
+        BigInt(i),
+      ]);
+    }
   });
 
   it("a deeper float MLP (two hidden ReLU layers): a circuit composed from the layer templates", async function () {

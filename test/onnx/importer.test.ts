@@ -6,6 +6,7 @@ import {
   forwardFloat,
   importOnnx,
   networkOfInstance,
+  privateWeightsInstance,
   quantizeInput,
   readOnnx,
   type Network,
@@ -300,6 +301,20 @@ describe("ONNX importer", function () {
       expect(result.model.instance.template).to.equal("Onnx_Deep_4_6_5_3");
       expect(result.model.instance.file).to.equal("models/generated/Deep_4-6-5-3_model.circom");
       expect(result.model.kind).to.equal("classifier");
+    });
+
+    it("has a private-weights instance for Linear, Logistic and Mlp imports, and refuses one for Cnn and composed", function () {
+      for (const [name, template, params] of [
+        ["Linear_4", "LinearRegressionPrivate", [4]],
+        ["Logistic_4", "LogisticRegressionPrivate", [4, 8, 32]],
+        ["Mlp_4-8-3", "MlpPrivate", [4, 8, 3, 8, 32]],
+      ] as const) {
+        const bytes = exportNetwork(networkOfInstance(loadCircuitInstance(name)), { name });
+        const imported = importOnnx(bytes, { name, samples: floatInputs(8, 4, 1, 2) });
+        expect(privateWeightsInstance(imported.model.instance)).to.deep.include({ template, params, weightsOf: name });
+      }
+      const cnn = loadCircuitInstance("Cnn_8x8-2c3-3");
+      expect(() => privateWeightsInstance(cnn)).to.throw(/no private-weights template for Cnn/);
     });
 
     it("refuses what no circuit can take, naming the layers and the reason", function () {
