@@ -95,7 +95,7 @@ export function readOnnx(bytes: Uint8Array): ReadNetwork {
       : -1,
   );
   if (dims.length !== 2 && dims.length !== 4)
-    throw new Error(`input "${input.name}" has rank ${dims.length}; supported: [batch, n] or [batch, 1, h, w]`);
+    throw new Error(`input "${input.name}" has rank ${dims.length}; supported: [batch, n] or [batch, channels, h, w]`);
   if (dims[0] !== 1 && dims[0] !== -1) throw new Error(`input "${input.name}" has batch size ${dims[0]}; use 1`);
   if (dims.slice(1).some((d) => d < 0)) throw new Error(`input "${input.name}" has a symbolic dimension besides batch`);
   const inputShape = dims.slice(1);
