@@ -39,3 +39,12 @@ export {
   testVendorDomain,
   type TestAttestation,
 } from "./tee/testVendor.js";
+export {
+  fetchSignedBatch,
+  signedBatchHash,
+  signedBatchesFromLogs,
+  signedResultLeaf,
+  type SignedBatch,
+  type SignedResultRecord,
+} from "./disputes/records.js";
+export { challengeSignedResult, proveContradiction, type Contradiction } from "./disputes/challenge.js";

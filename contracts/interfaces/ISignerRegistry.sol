@@ -82,6 +82,10 @@ interface ISignerRegistry {
     /// @notice Sets the minimum stake for a key to be active; only the admin.
     function setMinStake(uint256 newMinStake) external;
 
+    /// @notice Seconds between `beginUnbonding` and `withdrawStake`. A dispute path's challenge window must be
+    /// shorter, so a stake cannot leave while a window on results it vouched for is open.
+    function unbondingDelay() external view returns (uint64);
+
     /// @notice The EIP-712 digest a key signs to consent to vouch for `provider`: `SignerKeyConsent(address provider)`
     /// in this registry's domain (chain and contract).
     function keyConsentDigest(address provider) external view returns (bytes32);
