@@ -13,7 +13,7 @@ import { epochMix } from "../../sdk/stats/report.js";
 import { StatsStore } from "../../sdk/stats/store.js";
 import { ALL_TIERS } from "../../sdk/tiers.js";
 import { releaseProverThreads } from "../../sdk/zk/prove.js";
-import { startHardhatNode, type HardhatNode } from "../helpers/hardhatNode.js";
+import { startHardhatNode, type HardhatNode } from "../../sdk/local/hardhatNode.js";
 
 /** The on-chain counters (`getTierStats`) and the database's per-epoch totals must be equal, tier by tier. */
 async function expectCountersMatch(scenario: Scenario, store: StatsStore): Promise<number> {

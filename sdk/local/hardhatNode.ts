@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 
-import { REPO_ROOT } from "../../sdk/zk/circuits.js";
+import { REPO_ROOT } from "../zk/circuits.js";
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -18,7 +18,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A `hardhat node --hostname 127.0.0.1` on a free port, in its own process group. */
+/** A `hardhat node --hostname 127.0.0.1` on a free port, in its own process group (tests and benchmarks). */
 export interface HardhatNode {
   url: string;
   child: ChildProcess;
