@@ -75,7 +75,8 @@ interface ISignerRegistry {
     /// @notice After the delay, sends the caller's whole stake to `to` and clears its key.
     function withdrawStake(address to) external;
 
-    /// @notice Takes up to `amount` of `provider`'s stake to `recipient`; only the slasher role.
+    /// @notice Takes up to `amount` of `provider`'s stake to `recipient`; only the slasher role. Works while the
+    /// provider is unbonding: the stake answers for the results it vouched for until it is withdrawn.
     /// @return slashed The amount actually taken (at most the stake).
     function slash(address provider, uint256 amount, address recipient) external returns (uint256 slashed);
 

@@ -27,8 +27,22 @@ library SignedResults {
         bytes32 inputHash,
         bytes32 outputHash,
         uint256 price
-    ) internal pure returns (bytes32) {
-        return keccak256(abi.encode(requestId, modelId, client, provider, inputHash, outputHash, price));
+    ) internal pure returns (bytes32 hash) {
+        // Equal to keccak256(abi.encode(requestId, modelId, client, provider, inputHash, outputHash, price)), without
+        // allocating: settlement hashes one leaf per SIGNED item, and abi.encode would grow memory each time.
+        // Safe: writes seven words at the free memory pointer without moving it (scratch use the compiler allows for
+        // memory-safe blocks); the addresses are masked to 160 bits as abi.encode would.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, requestId)
+            mstore(add(ptr, 0x20), modelId)
+            mstore(add(ptr, 0x40), and(client, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(ptr, 0x60), and(provider, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(ptr, 0x80), inputHash)
+            mstore(add(ptr, 0xa0), outputHash)
+            mstore(add(ptr, 0xc0), price)
+            hash := keccak256(ptr, 0xe0)
+        }
     }
 
     /// @notice The leaf of `record`.

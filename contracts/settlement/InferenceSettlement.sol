@@ -68,8 +68,13 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         uint64 challengeWindow;
         uint32 signedBatchCount;
     }
-    /// @dev SIGNED items of the batch being settled: their leaves and what they pay each provider.
+    /// @dev SIGNED items of the batch being settled: their leaves and what they pay each provider. The dispute
+    /// configuration is read and the arrays allocated (`capacity` entries) at the first SIGNED item, so batches
+    /// without SIGNED items pay nothing for disputes.
     struct SignedBatchBuilder {
+        uint256 capacity;
+        bool loaded;
+        DisputeConfig config;
         bytes32[] leaves;
         uint256 leafCount;
         address[] providers;
@@ -114,8 +119,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         if (count == 0) revert SettlementEmptyBatch();
         uint64 epoch = epochOf(block.timestamp);
         bool[] memory zkVerified = _batchVerifyZkProofs(items);
-        DisputeConfig memory disputeConfig = _disputeConfig;
-        SignedBatchBuilder memory signedBatch = _newSignedBatch(disputeConfig, count);
+        SignedBatchBuilder memory signedBatch = _newSignedBatch(count);
         for (uint256 i; i < count; ++i) {
             Item calldata item = items[i];
             bytes memory reason = _check(item, zkVerified[i]);
@@ -127,7 +131,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             _apply(item, epoch, signedBatch);
             ++settled;
         }
-        if (signedBatch.leafCount != 0) _commitSignedBatch(disputeConfig, signedBatch);
+        if (signedBatch.leafCount != 0) _commitSignedBatch(signedBatch);
         emit BatchSettled(msg.sender, mode, settled, count - settled);
     }
 
@@ -292,7 +296,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         unchecked {
             _deposits[item.client] -= price;
         }
-        if (item.tier == Tier.SIGNED && signedBatch.leaves.length != 0) _recordSigned(signedBatch, item);
+        if (item.tier == Tier.SIGNED && _holdsSigned(signedBatch)) _recordSigned(signedBatch, item);
         else _earnings[item.provider] += price;
         TierStat storage stat = _tierStats[epoch][uint8(item.tier)];
         stat.count += 1;
@@ -320,15 +324,25 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     // ------------------------------------------------------------------ SIGNED-result disputes
 
-    /// @dev An empty builder sized for `count` items, or an unallocated one when no dispute path is wired.
-    function _newSignedBatch(
-        DisputeConfig memory config,
-        uint256 count
-    ) private pure returns (SignedBatchBuilder memory batch) {
-        if (config.disputes == address(0)) return batch;
-        batch.leaves = new bytes32[](count);
-        batch.providers = new address[](count);
-        batch.amounts = new uint256[](count);
+    /// @dev An empty builder for up to `count` SIGNED items.
+    function _newSignedBatch(uint256 count) private pure returns (SignedBatchBuilder memory batch) {
+        batch.capacity = count;
+    }
+
+    /// @dev Whether the batch's SIGNED payments are held (a dispute path is wired). At the first SIGNED item, reads the
+    /// dispute configuration and allocates the builder's arrays.
+    function _holdsSigned(SignedBatchBuilder memory batch) private view returns (bool) {
+        if (!batch.loaded) {
+            batch.loaded = true;
+            batch.config = _disputeConfig;
+            if (batch.config.disputes != address(0)) {
+                uint256 capacity = batch.capacity;
+                batch.leaves = new bytes32[](capacity);
+                batch.providers = new address[](capacity);
+                batch.amounts = new uint256[](capacity);
+            }
+        }
+        return batch.config.disputes != address(0);
     }
 
     /// @dev Adds a settled SIGNED item to the batch: its leaf, and its price to its provider's held amount.
@@ -351,7 +365,8 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @dev Stores the batch's results hash under a new batch id and holds each provider's SIGNED earnings until the
     /// window ends: 1 + (number of providers) new storage words per batch.
-    function _commitSignedBatch(DisputeConfig memory config, SignedBatchBuilder memory batch) private {
+    function _commitSignedBatch(SignedBatchBuilder memory batch) private {
+        DisputeConfig memory config = batch.config;
         uint32 batchId = ++config.signedBatchCount; // checked: reverts after 2^32 - 1 batches
         _disputeConfig.signedBatchCount = batchId;
         uint64 releaseAt = uint64(block.timestamp) + config.challengeWindow;
