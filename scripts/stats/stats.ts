@@ -56,9 +56,15 @@ if (opts.synthetic !== undefined && opts.rpc !== undefined) program.error("use e
 if (opts.rpc !== undefined && opts.address === undefined) program.error("--rpc needs --address");
 mkdirSync(path.dirname(opts.db), { recursive: true });
 if (opts.synthetic !== undefined && existsSync(opts.db)) {
+  // Replace an earlier synthetic database, never one indexed from a node.
+  const existing = new StatsStore(opts.db);
+  const indexed = existing.getMeta("address");
+  existing.close();
+  if (indexed !== undefined) program.error(`${opts.db} indexes ${indexed}: choose another --db for synthetic data`);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${opts.db}${suffix}`, { force: true });
 }
 const store = new StatsStore(opts.db);
+if (opts.synthetic !== undefined) store.setMeta("source", `synthetic seed ${opts.seed}`);
 
 if (opts.synthetic !== undefined) {
   const started = performance.now();

@@ -143,11 +143,22 @@ export class SettlementIndexer {
     );
   }
 
+  /** `eth_getLogs` over [from, to]; when the node refuses the range (too many results), halves it and retries. */
+  private async getLogs(from: number, to: number): Promise<RpcLog[]> {
+    try {
+      return (await this.rpc.send("eth_getLogs", [
+        { address: this.address, fromBlock: hexQuantity(from), toBlock: hexQuantity(to), topics: [ITEM_SETTLED_TOPIC] },
+      ])) as RpcLog[];
+    } catch (error) {
+      if (from === to) throw error;
+      const middle = Math.floor((from + to) / 2);
+      return [...(await this.getLogs(from, middle)), ...(await this.getLogs(middle + 1, to))];
+    }
+  }
+
   /** Reads, checks and stores blocks [from, to]; returns the number of items stored. */
   private async indexChunk(from: number, to: number, head: number): Promise<number> {
-    const logs = (await this.rpc.send("eth_getLogs", [
-      { address: this.address, fromBlock: hexQuantity(from), toBlock: hexQuantity(to), topics: [ITEM_SETTLED_TOPIC] },
-    ])) as RpcLog[];
+    const logs = await this.getLogs(from, to);
     // Blocks within re-org depth of the head keep their hash; their logs must come from those very blocks.
     const recentFrom = Math.max(from, head - this.reorgDepth);
     const blocks: BlockRef[] = [];

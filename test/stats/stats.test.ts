@@ -168,3 +168,43 @@ describe("stats", function () {
     });
   });
 });
+
+describe("npm run stats (scripts/stats/stats.ts)", function () {
+  this.timeout(120_000);
+
+  it("fills a synthetic database, prints the per-epoch tables and the trend, and writes the SVG and PNG", async function () {
+    const { spawnSync } = await import("node:child_process");
+    const { existsSync, mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { REPO_ROOT } = await import("../../sdk/zk/circuits.js");
+    const dir = mkdtempSync(path.join(tmpdir(), "tierproof-stats-cli-"));
+    try {
+      const run = (...args: string[]) =>
+        spawnSync(
+          process.execPath,
+          [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/stats/stats.ts", ...args],
+          { cwd: REPO_ROOT, encoding: "utf8" },
+        );
+      const db = path.join(dir, "s.sqlite");
+      const result = run("--synthetic", "5000", "--epochs", "8", "--seed", "3", "--db", db, "--out", dir);
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout).to.include("synthetic history: 5000 items over 8 epochs (seed 3)");
+      expect(result.stdout).to.include("Per epoch and tier");
+      expect(result.stdout).to.include("Per epoch and model");
+      expect(result.stdout).to.match(/ZK\+TEE share over 8 epochs: .* per epoch: growing\./);
+      expect(readFileSync(path.join(dir, "tier-mix.svg"), "utf8")).to.match(/^<svg /);
+      expect(existsSync(path.join(dir, "tier-mix.png"))).to.equal(true);
+
+      // A database indexed from a node is never replaced by synthetic data.
+      const store = new StatsStore(db);
+      store.setMeta("address", "0x00000000000000000000000000000000000000aa");
+      store.close();
+      const refused = run("--synthetic", "10", "--db", db, "--out", dir);
+      expect(refused.status).to.not.equal(0);
+      expect(refused.stderr).to.include("choose another --db");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
