@@ -60,8 +60,8 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     mapping(address client => BitMaps.BitMap) private _settledRequests;
     mapping(uint64 epoch => TierStat[3]) private _tierStats;
 
-    // SIGNED-result disputes (ISignedResultCommitments): one slot read per batch, one hash and one held entry per
-    // provider written per batch with SIGNED items; nothing per item.
+    // SIGNED-result disputes (ISignedResultCommitments): per batch with SIGNED items, one slot read, one results hash
+    // and one held entry per provider written, the batch counter bumped; nothing written per item.
     /// @dev The dispute path, its window and the last batch id, packed in one slot.
     struct DisputeConfig {
         address disputes;

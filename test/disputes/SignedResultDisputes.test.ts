@@ -3,7 +3,12 @@ import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
 import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
-import { signedBatchesFromLogs, signedResultLeaf, type SignedBatch } from "../../sdk/disputes/records.js";
+import {
+  fetchSignedBatch,
+  signedBatchesFromLogs,
+  signedResultLeaf,
+  type SignedBatch,
+} from "../../sdk/disputes/records.js";
 import { inferLinear } from "../../sdk/models/linear.js";
 import {
   SCENARIO_CIRCUIT,
@@ -101,6 +106,7 @@ describe("SignedResultDisputes", function () {
       expect(batch.batchId).to.equal(1n);
       expect(batch.records.map((r) => r.requestId)).to.deep.equal(items.map((it) => it.requestId));
       expect(await settlement.signedBatchHash(batch.batchId)).to.equal(batch.resultsHash);
+      expect(await fetchSignedBatch(settlement, batch.batchId)).to.deep.equal(batch);
       expect(await settlement.signedBatchCount()).to.equal(1n);
       const held = await settlement.heldEarnings(batch.batchId, provider);
       expect(held.amount).to.equal(total);
