@@ -297,7 +297,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         unchecked {
             _deposits[item.client] -= price;
         }
-        if (tier == Tier.SIGNED && _holdsSigned(signedBatch)) _recordSigned(signedBatch, item);
+        if (tier == Tier.SIGNED && _holdsSigned(signedBatch)) _recordSigned(signedBatch, item, price);
         else _earnings[item.provider] += price;
         TierStat storage stat = _tierStats[epoch][uint8(tier)];
         stat.count += 1;
@@ -347,21 +347,22 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     }
 
     /// @dev Adds a settled SIGNED item to the batch: its leaf, and its price to its provider's held amount.
-    function _recordSigned(SignedBatchBuilder memory batch, Item calldata item) private pure {
+    function _recordSigned(SignedBatchBuilder memory batch, Item calldata item, uint256 price) private pure {
+        address provider = item.provider; // each checked calldata read costs: read once
         batch.leaves[batch.leafCount++] = SignedResults.leaf(
             item.requestId,
             item.modelId,
             item.client,
-            item.provider,
+            provider,
             item.inputHash,
             item.outputHash,
-            item.price
+            price
         );
         uint256 p;
         uint256 providerCount = batch.providerCount;
-        while (p < providerCount && batch.providers[p] != item.provider) ++p;
-        if (p == providerCount) batch.providers[batch.providerCount++] = item.provider;
-        batch.amounts[p] += item.price;
+        while (p < providerCount && batch.providers[p] != provider) ++p;
+        if (p == providerCount) batch.providers[batch.providerCount++] = provider;
+        batch.amounts[p] += price;
     }
 
     /// @dev Stores the batch's results hash under a new batch id and holds each provider's SIGNED earnings until the
