@@ -20,21 +20,6 @@ contract SignedResultsFuzzTest is TestBase {
         assertEq(uint256(actual), uint256(expected), "leaf");
     }
 
-    function testFuzz_leaf_doesNotMoveTheFreeMemoryPointer(bytes32 requestId, uint256 price) public pure {
-        uint256 before;
-        uint256 afterwards;
-        // Reads the free memory pointer only.
-        assembly ("memory-safe") {
-            before := mload(0x40)
-        }
-        SignedResults.leaf(requestId, requestId, address(1), address(2), requestId, requestId, price);
-        // Reads the free memory pointer only.
-        assembly ("memory-safe") {
-            afterwards := mload(0x40)
-        }
-        assertEq(afterwards, before, "free memory pointer");
-    }
-
     function testFuzz_batchHash_equalsPackedLeaves(bytes32 a, bytes32 b, bytes32 c, uint8 count) public pure {
         bytes32[] memory leaves = new bytes32[](3);
         leaves[0] = a;
