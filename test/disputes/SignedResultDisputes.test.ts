@@ -18,6 +18,7 @@ import {
   type Scenario,
 } from "../../sdk/local/scenario.js";
 import type { SettlementItem } from "../../sdk/settlement/item.js";
+import { modelIdFor } from "../../sdk/settlement/modelIds.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
 import { releaseProverThreads } from "../../sdk/zk/prove.js";
@@ -282,6 +283,40 @@ describe("SignedResultDisputes", function () {
         .to.be.revertedWithCustomError(disputes, "DisputesIndexOutOfRange")
         .withArgs(batch.batchId, 3n, 3n);
       expect(await settlement.signedBatchHash(2n)).to.equal(`0x${"0".repeat(64)}`);
+    });
+
+    it("reverts when the model has no ZK verifier: another model's proof cannot stand in", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const { disputes, modelRegistry } = scenario.system;
+      const signedOnly = modelIdFor(await scenario.system.admin.getAddress(), "signed-only model");
+      await (
+        await modelRegistry.registerModel(signedOnly, {
+          verifier: ZeroAddress,
+          verifyingKeyHash: `0x${"00".repeat(32)}`,
+          weightsCommitment: `0x${"00".repeat(32)}`,
+          inputSize: 4,
+          outputSize: 1,
+          fracBits: 8,
+          acceptedTiers: 1 << Tier.SIGNED,
+          prices: [0n, 0n, 1n],
+        })
+      ).wait();
+      const item = await signedItem({ ...scenario, modelId: signedOnly }, 1, 1n);
+      const batch = await settleSigned(scenario, [item]);
+      // A valid Linear_4 proof for the same request, input and the true output.
+      const linearProof = await proveContradiction(SCENARIO_CIRCUIT, batch, 0, sampleInput(scenario.model, 1));
+      expect(linearProof.contradicts).to.equal(true);
+      await expect(challengeSignedResult(disputes, batch, 0, linearProof))
+        .to.be.revertedWithCustomError(disputes, "DisputesNoVerifier")
+        .withArgs(signedOnly);
+    });
+
+    it("still slashes after the model was retired: retiring does not shield a signer", async function () {
+      const { scenario, batch } = await networkHelpers.loadFixture(settledBatch);
+      const { disputes, modelRegistry } = scenario.system;
+      await (await modelRegistry.retireModel(scenario.modelId)).wait();
+      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 2));
+      await expect(challengeSignedResult(disputes, batch, 1, contradiction)).to.emit(disputes, "SignedResultSlashed");
     });
 
     it("caps the slash at the stake left, and still reverses the payment when no stake is left", async function () {
