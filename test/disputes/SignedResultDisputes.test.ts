@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ZeroAddress } from "ethers";
+import { Wallet, ZeroAddress, id } from "ethers";
 import { network } from "hardhat";
 
 import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
@@ -9,6 +9,7 @@ import {
   signedResultLeaf,
   type SignedBatch,
 } from "../../sdk/disputes/records.js";
+import { onboardSigner } from "../../sdk/local/onboarding.js";
 import { inferLinear } from "../../sdk/models/linear.js";
 import {
   SCENARIO_CIRCUIT,
@@ -19,6 +20,7 @@ import {
 } from "../../sdk/local/scenario.js";
 import type { SettlementItem } from "../../sdk/settlement/item.js";
 import { modelIdFor } from "../../sdk/settlement/modelIds.js";
+import { SignerProver } from "../../sdk/settlement/provers.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
 import { releaseProverThreads } from "../../sdk/zk/prove.js";
@@ -148,6 +150,41 @@ describe("SignedResultDisputes", function () {
       )
         .to.be.revertedWithCustomError(settlement, "SettlementNotDisputes")
         .withArgs(stranger.address);
+    });
+    it("holds each provider's SIGNED earnings of a mixed-provider batch apart, and a challenge touches only the wrong one", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const { settlement, disputes, signerRegistry } = scenario.system;
+      const [, , , , , second] = await ethers.getSigners();
+      const secondKey = new Wallet(id("tierproof/test/second-signer-key"));
+      await onboardSigner(scenario.system.token, signerRegistry, second, secondKey, await signerRegistry.minStake());
+      const other: Scenario = {
+        ...scenario,
+        provider: second,
+        signerKey: secondKey,
+        provers: { ...scenario.provers, [Tier.SIGNED]: new SignerProver(secondKey, scenario.domain) },
+      };
+      const items = [
+        await signedItem(scenario, 11),
+        await signedItem(other, 12, 3n),
+        await signedItem(scenario, 13),
+        await signedItem(other, 14),
+      ];
+      const batch = await settleSigned(scenario, items);
+      const first = await scenario.provider.getAddress();
+      expect((await settlement.heldEarnings(batch.batchId, first)).amount).to.equal(items[0].price + items[2].price);
+      expect((await settlement.heldEarnings(batch.batchId, second.address)).amount).to.equal(
+        items[1].price + items[3].price,
+      );
+
+      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 12));
+      await challengeSignedResult(disputes, batch, 1, contradiction);
+      expect((await settlement.heldEarnings(batch.batchId, second.address)).amount).to.equal(items[3].price);
+      expect((await settlement.heldEarnings(batch.batchId, first)).amount).to.equal(items[0].price + items[2].price);
+      const minStake = await signerRegistry.minStake();
+      expect((await signerRegistry.getProvider(second.address)).stake).to.equal(
+        minStake - (await disputes.slashAmount()),
+      );
+      expect((await signerRegistry.getProvider(first)).stake).to.equal(minStake);
     });
   });
 
