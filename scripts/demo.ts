@@ -74,7 +74,12 @@ console.table(
     value: `${formatUnits(stats[tier].value, 6)} tUSD`,
   })),
 );
-const earnings = await system.settlement.earningsOf(await scenario.provider.getAddress());
-console.log(`provider earnings: ${formatUnits(earnings, 6)} tUSD`);
+const providerAddress = await scenario.provider.getAddress();
+const earnings = await system.settlement.earningsOf(providerAddress);
+const batchId = await system.settlement.signedBatchCount();
+const held = batchId === 0n ? 0n : (await system.settlement.heldEarnings(batchId, providerAddress)).amount;
+console.log(
+  `provider earnings: ${formatUnits(earnings, 6)} tUSD, plus ${formatUnits(held, 6)} tUSD of SIGNED items held for the challenge window`,
+);
 
 await releaseProverThreads();

@@ -40,3 +40,38 @@ export {
   type TestAttestation,
 } from "./tee/testVendor.js";
 export { modelWeights, weightsCommitment, type ModelWeights, type WeightsWitness } from "./zk/modelWeights.js";
+export {
+  fetchSignedBatch,
+  signedBatchHash,
+  signedBatchesFromLogs,
+  signedResultLeaf,
+  type SignedBatch,
+  type SignedResultRecord,
+} from "./disputes/records.js";
+export { challengeSignedResult, proveContradiction, type Contradiction } from "./disputes/challenge.js";
+export {
+  ITEM_SETTLED_TOPIC,
+  decodeItemSettled,
+  encodeItemSettled,
+  type RpcLog,
+  type SettledItem,
+} from "./stats/events.js";
+export { StatsStore, type BlockRef, type IndexedRange, type TierTotal } from "./stats/store.js";
+export {
+  ReorgTooDeepError,
+  SettlementIndexer,
+  ingestLogs,
+  type IndexerOptions,
+  type JsonRpc,
+  type SyncResult,
+} from "./stats/indexer.js";
+export {
+  epochMix,
+  formatStatsReport,
+  shareTrend,
+  type EpochMix,
+  type ReportOptions,
+  type ShareTrend,
+} from "./stats/report.js";
+export { TIER_COLOURS, svgToPng, tierMixSvg } from "./stats/chart.js";
+export { seededRandom, syntheticHistory, type TrafficBatch, type TrafficOptions } from "./stats/traffic.js";

@@ -75,12 +75,17 @@ interface ISignerRegistry {
     /// @notice After the delay, sends the caller's whole stake to `to` and clears its key.
     function withdrawStake(address to) external;
 
-    /// @notice Takes up to `amount` of `provider`'s stake to `recipient`; only the slasher role.
+    /// @notice Takes up to `amount` of `provider`'s stake to `recipient`; only the slasher role. Works while the
+    /// provider is unbonding: the stake answers for the results it vouched for until it is withdrawn.
     /// @return slashed The amount actually taken (at most the stake).
     function slash(address provider, uint256 amount, address recipient) external returns (uint256 slashed);
 
     /// @notice Sets the minimum stake for a key to be active; only the admin.
     function setMinStake(uint256 newMinStake) external;
+
+    /// @notice Seconds between `beginUnbonding` and `withdrawStake`. A dispute path's challenge window must be
+    /// shorter, so a stake cannot leave while a window on results it vouched for is open.
+    function unbondingDelay() external view returns (uint64);
 
     /// @notice The EIP-712 digest a key signs to consent to vouch for `provider`: `SignerKeyConsent(address provider)`
     /// in this registry's domain (chain and contract).

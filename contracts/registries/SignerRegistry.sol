@@ -22,7 +22,7 @@ contract SignerRegistry is ISignerRegistry, AccessControl, EIP712 {
 
     /// @notice The token staked.
     IERC20 public immutable stakeToken;
-    /// @notice Seconds between `beginUnbonding` and `withdrawStake`.
+    /// @inheritdoc ISignerRegistry
     uint64 public immutable unbondingDelay;
     /// @notice The stake a key needs to vouch.
     uint256 public minStake;

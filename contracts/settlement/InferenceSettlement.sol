@@ -11,15 +11,18 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
 import {IInferenceSettlement} from "../interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {ISignedResultCommitments} from "../interfaces/ISignedResultCommitments.sol";
+import {ISignedResultDisputes} from "../interfaces/ISignedResultDisputes.sol";
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
 import {ITeeRegistry} from "../interfaces/ITeeRegistry.sol";
 import {IZkVerifier} from "../interfaces/IZkVerifier.sol";
 import {InferenceTypedData} from "../libraries/InferenceTypedData.sol";
+import {SignedResults} from "../libraries/SignedResults.sol";
 import {Tier} from "../libraries/Tier.sol";
 
 /// @title InferenceSettlement
 /// @notice Escrow and settlement of mixed-tier inference batches.
-contract InferenceSettlement is IInferenceSettlement, EIP712 {
+contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, EIP712 {
     using BitMaps for BitMaps.BitMap;
     using SafeERC20 for IERC20;
 
@@ -57,6 +60,33 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
     mapping(address client => BitMaps.BitMap) private _settledRequests;
     mapping(uint64 epoch => TierStat[3]) private _tierStats;
 
+    // SIGNED-result disputes (ISignedResultCommitments): per batch with SIGNED items, one slot read, one results hash
+    // and one held entry per provider written, the batch counter bumped; nothing written per item.
+    /// @dev The dispute path, its window and the last batch id, packed in one slot.
+    struct DisputeConfig {
+        address disputes;
+        uint64 challengeWindow;
+        uint32 signedBatchCount;
+    }
+    /// @dev SIGNED items of the batch being settled: their leaves and what they pay each provider. The dispute
+    /// configuration is read and the arrays allocated (`capacity` entries) at the first SIGNED item, so batches
+    /// without SIGNED items pay nothing for disputes.
+    struct SignedBatchBuilder {
+        uint256 capacity;
+        bool loaded;
+        DisputeConfig config;
+        bytes32[] leaves;
+        uint256 leafCount;
+        address[] providers;
+        uint256[] amounts;
+        uint256 providerCount;
+    }
+    /// @dev Who may call `setDisputes`, once.
+    address private immutable _deployer;
+    DisputeConfig private _disputeConfig;
+    mapping(uint256 batchId => bytes32 resultsHash) private _signedBatchHashes;
+    mapping(uint256 batchId => mapping(address provider => HeldEarnings)) private _held;
+
     constructor(
         IERC20 token_,
         IModelRegistry modelRegistry_,
@@ -78,6 +108,7 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         teeRegistry = teeRegistry_;
         epochLength = epochLength_;
         withdrawalDelay = withdrawalDelay_;
+        _deployer = msg.sender;
     }
 
     // ------------------------------------------------------------------ settlement
@@ -88,6 +119,7 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         if (count == 0) revert SettlementEmptyBatch();
         uint64 epoch = epochOf(block.timestamp);
         bool[] memory zkVerified = _batchVerifyZkProofs(items);
+        SignedBatchBuilder memory signedBatch = _newSignedBatch(count);
         for (uint256 i; i < count; ++i) {
             Item calldata item = items[i];
             bytes memory reason = _check(item, zkVerified[i]);
@@ -96,9 +128,10 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
                 emit ItemRejected(i, item.requestId, item.client, reason);
                 continue;
             }
-            _apply(item, epoch);
+            _apply(item, epoch, signedBatch);
             ++settled;
         }
+        if (signedBatch.leafCount != 0) _commitSignedBatch(signedBatch);
         emit BatchSettled(msg.sender, mode, settled, count - settled);
     }
 
@@ -306,16 +339,19 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         return "";
     }
 
-    /// @dev The effects of a verified item: spend its request id, move the price, count it.
-    function _apply(Item calldata item, uint64 epoch) private {
+    /// @dev The effects of a verified item: spend its request id, move the price, count it. With a dispute path, a
+    /// SIGNED item's price goes to the batch's held earnings instead (see `_recordSigned`).
+    function _apply(Item calldata item, uint64 epoch, SignedBatchBuilder memory signedBatch) private {
         uint256 price = item.price;
+        Tier tier = item.tier; // read once: each checked calldata enum read costs about 130 gas
         _settledRequests[item.client].set(uint256(item.requestId));
         // `_check` ensured the deposit covers the price.
         unchecked {
             _deposits[item.client] -= price;
         }
-        _earnings[item.provider] += price;
-        TierStat storage stat = _tierStats[epoch][uint8(item.tier)];
+        if (tier == Tier.SIGNED && _holdsSigned(signedBatch)) _recordSigned(signedBatch, item, price);
+        else _earnings[item.provider] += price;
+        TierStat storage stat = _tierStats[epoch][uint8(tier)];
         stat.count += 1;
         stat.value += SafeCast.toUint192(price);
         emit ItemSettled(
@@ -323,7 +359,7 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
             item.client,
             item.provider,
             item.modelId,
-            item.tier,
+            tier,
             price,
             item.inputHash,
             item.outputHash,
@@ -337,6 +373,138 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         assembly ("memory-safe") {
             revert(add(reason, 0x20), mload(reason))
         }
+    }
+
+    // ------------------------------------------------------------------ SIGNED-result disputes
+
+    /// @dev An empty builder for up to `count` SIGNED items.
+    function _newSignedBatch(uint256 count) private pure returns (SignedBatchBuilder memory batch) {
+        batch.capacity = count;
+    }
+
+    /// @dev Whether the batch's SIGNED payments are held (a dispute path is wired). At the first SIGNED item, reads the
+    /// dispute configuration and allocates the builder's arrays.
+    function _holdsSigned(SignedBatchBuilder memory batch) private view returns (bool) {
+        if (!batch.loaded) {
+            batch.loaded = true;
+            batch.config = _disputeConfig;
+            if (batch.config.disputes != address(0)) {
+                uint256 capacity = batch.capacity;
+                batch.leaves = new bytes32[](capacity);
+                batch.providers = new address[](capacity);
+                batch.amounts = new uint256[](capacity);
+            }
+        }
+        return batch.config.disputes != address(0);
+    }
+
+    /// @dev Adds a settled SIGNED item to the batch: its leaf, and its price to its provider's held amount.
+    function _recordSigned(SignedBatchBuilder memory batch, Item calldata item, uint256 price) private pure {
+        address provider = item.provider; // each checked calldata read costs: read once
+        batch.leaves[batch.leafCount++] = SignedResults.leaf(
+            item.requestId,
+            item.modelId,
+            item.client,
+            provider,
+            item.inputHash,
+            item.outputHash,
+            price
+        );
+        uint256 p;
+        uint256 providerCount = batch.providerCount;
+        while (p < providerCount && batch.providers[p] != provider) ++p;
+        if (p == providerCount) batch.providers[batch.providerCount++] = provider;
+        batch.amounts[p] += price;
+    }
+
+    /// @dev Stores the batch's results hash under a new batch id and holds each provider's SIGNED earnings until the
+    /// window ends: 1 + (number of providers) new storage words per batch.
+    function _commitSignedBatch(SignedBatchBuilder memory batch) private {
+        DisputeConfig memory config = batch.config;
+        uint32 batchId = ++config.signedBatchCount; // checked: reverts after 2^32 - 1 batches
+        _disputeConfig.signedBatchCount = batchId;
+        uint64 releaseAt = uint64(block.timestamp) + config.challengeWindow;
+        bytes32 resultsHash = SignedResults.batchHash(batch.leaves, batch.leafCount);
+        _signedBatchHashes[batchId] = resultsHash;
+        for (uint256 p; p < batch.providerCount; ++p) {
+            address provider = batch.providers[p];
+            uint256 amount = batch.amounts[p];
+            _held[batchId][provider] = HeldEarnings({amount: SafeCast.toUint192(amount), releaseAt: releaseAt});
+            emit SignedEarningsHeld(batchId, provider, amount, releaseAt);
+        }
+        emit SignedBatchCommitted(batchId, resultsHash, batch.leafCount, releaseAt);
+    }
+
+    /// @inheritdoc ISignedResultCommitments
+    function setDisputes(address disputes_) external {
+        if (msg.sender != _deployer) revert SettlementNotDeployer(msg.sender);
+        address current = _disputeConfig.disputes;
+        if (current != address(0)) revert SettlementDisputesAlreadySet(current);
+        if (disputes_ == address(0)) revert SettlementZeroAddress();
+        uint64 window = ISignedResultDisputes(disputes_).challengeWindow();
+        if (window == 0 || ISignedResultDisputes(disputes_).settlement() != address(this)) {
+            revert SettlementInvalidDisputes(disputes_);
+        }
+        _disputeConfig.disputes = disputes_;
+        _disputeConfig.challengeWindow = window;
+        emit DisputesSet(disputes_, window);
+    }
+
+    /// @inheritdoc ISignedResultCommitments
+    function releaseSignedEarnings(uint256 batchId, address provider) external returns (uint256 amount) {
+        HeldEarnings storage held = _held[batchId][provider];
+        amount = held.amount;
+        uint64 releaseAt = held.releaseAt;
+        if (amount == 0) revert SettlementNothingHeld(batchId, provider);
+        if (block.timestamp < releaseAt) revert SettlementStillHeld(batchId, provider, releaseAt);
+        held.amount = 0; // releaseAt stays: the dispute path reads it as the end of the window
+        _earnings[provider] += amount;
+        emit SignedEarningsReleased(batchId, provider, amount);
+    }
+
+    /// @inheritdoc ISignedResultCommitments
+    function reverseSignedPayment(
+        uint256 batchId,
+        address provider,
+        address client,
+        bytes32 requestId,
+        uint256 amount
+    ) external returns (uint256 reversed) {
+        if (msg.sender != _disputeConfig.disputes) revert SettlementNotDisputes(msg.sender);
+        HeldEarnings storage held = _held[batchId][provider];
+        uint256 available = held.amount;
+        reversed = amount < available ? amount : available;
+        // reversed <= available, which fits in uint192.
+        unchecked {
+            held.amount = uint192(available - reversed);
+        }
+        _deposits[client] += reversed;
+        emit SignedPaymentReversed(batchId, provider, client, requestId, reversed);
+    }
+
+    /// @inheritdoc ISignedResultCommitments
+    function disputes() external view returns (address) {
+        return _disputeConfig.disputes;
+    }
+
+    /// @inheritdoc ISignedResultCommitments
+    function challengeWindow() external view returns (uint64) {
+        return _disputeConfig.challengeWindow;
+    }
+
+    /// @inheritdoc ISignedResultCommitments
+    function signedBatchCount() external view returns (uint256) {
+        return _disputeConfig.signedBatchCount;
+    }
+
+    /// @inheritdoc ISignedResultCommitments
+    function signedBatchHash(uint256 batchId) external view returns (bytes32) {
+        return _signedBatchHashes[batchId];
+    }
+
+    /// @inheritdoc ISignedResultCommitments
+    function heldEarnings(uint256 batchId, address provider) external view returns (HeldEarnings memory) {
+        return _held[batchId][provider];
     }
 
     // ------------------------------------------------------------------ escrow

@@ -6,7 +6,8 @@ const DAY = 24n * 60n * 60n;
 
 /**
  * The whole tierproof system for a local or test network: a test token (EIP-2612 + EIP-3009), the three registries,
- * the test-vendor attestation adapter (allowed in the TeeRegistry), the settlement contract, and the generated
+ * the test-vendor attestation adapter (allowed in the TeeRegistry), the settlement contract, the SIGNED-result dispute contract (wired into settlement, with the
+ * signer registry's slasher role), and the generated
  * Groth16 verifiers of the `Linear_4` and `Mlp_4-8-3` (Iris) circuits. Account 0 is the admin and governor.
  *
  * Never use this module on a public network: the test-vendor adapter accepts attestations signed by a public key.
@@ -37,6 +38,20 @@ export default buildModule("LocalTierproof", (m) => {
     m.getParameter("withdrawalDelay", DAY),
   ]);
 
+  // SIGNED disputes: a ZK proof of a different output slashes the provider's stake within the challenge window, which
+  // must be shorter than the unbonding delay (the constructor checks it).
+  const disputes = m.contract("SignedResultDisputes", [
+    settlement,
+    modelRegistry,
+    signerRegistry,
+    m.getParameter("challengeWindow", DAY),
+    m.getParameter("slashAmount", 50_000_000n), // 50 tUSD per wrong result
+    m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
+  ]);
+  m.call(settlement, "setDisputes", [disputes]);
+  const slasherRole = m.staticCall(signerRegistry, "SLASHER_ROLE");
+  m.call(signerRegistry, "grantRole", [slasherRole, disputes]);
+
   const linear4Verifier = m.contract("Linear_4Verifier");
   const irisMlpVerifier = m.contract("Mlp_4_8_3Verifier");
 
@@ -47,6 +62,7 @@ export default buildModule("LocalTierproof", (m) => {
     teeRegistry,
     testVendorVerifier,
     settlement,
+    disputes,
     linear4Verifier,
     irisMlpVerifier,
   };

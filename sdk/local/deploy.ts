@@ -7,6 +7,7 @@ import {
   IZkVerifier__factory,
   ModelRegistry__factory,
   SignerRegistry__factory,
+  SignedResultDisputes__factory,
   TeeRegistry__factory,
   TestToken__factory,
   TestVendorAttestationVerifier__factory,
@@ -14,6 +15,7 @@ import {
   type InferenceSettlement,
   type ModelRegistry,
   type SignerRegistry,
+  type SignedResultDisputes,
   type TeeRegistry,
   type TestToken,
   type TestVendorAttestationVerifier,
@@ -29,6 +31,7 @@ export interface LocalSystem {
   teeRegistry: TeeRegistry;
   testVendorVerifier: TestVendorAttestationVerifier;
   settlement: InferenceSettlement;
+  disputes: SignedResultDisputes;
   linear4Verifier: IZkVerifier;
   irisMlpVerifier: IZkVerifier;
 }
@@ -61,6 +64,7 @@ export async function deployLocalSystem(
     teeRegistry: TeeRegistry__factory.connect(await at(deployed.teeRegistry), admin),
     testVendorVerifier: TestVendorAttestationVerifier__factory.connect(await at(deployed.testVendorVerifier), admin),
     settlement: InferenceSettlement__factory.connect(await at(deployed.settlement), admin),
+    disputes: SignedResultDisputes__factory.connect(await at(deployed.disputes), admin),
     linear4Verifier: IZkVerifier__factory.connect(await at(deployed.linear4Verifier), admin),
     irisMlpVerifier: IZkVerifier__factory.connect(await at(deployed.irisMlpVerifier), admin),
   };

@@ -66,6 +66,9 @@ describe("SignerRegistry", function () {
       expect(await registry.hasRole(await registry.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
       expect(await registry.hasRole(await registry.SLASHER_ROLE(), admin.address)).to.equal(false);
       expect(await system.settlement.signerRegistry()).to.equal(await registry.getAddress());
+      // The module gives the slasher role to the dispute contract only, whose window is shorter than the delay.
+      expect(await registry.hasRole(await registry.SLASHER_ROLE(), await system.disputes.getAddress())).to.equal(true);
+      expect(await system.disputes.challengeWindow()).to.be.lessThan(unbondingDelay);
     });
 
     it("emits the initial minimum stake", async function () {
@@ -481,6 +484,16 @@ describe("SignerRegistry", function () {
         registry,
         "SignerRegistryZeroAddress",
       );
+    });
+
+    it("still slashes while the provider is unbonding, so a stake in its delay stays answerable", async function () {
+      const fixture = await networkHelpers.loadFixture(deployedSignerRegistry);
+      const { registry, slasher, provider, other, minStake } = fixture;
+      const unlockAt = await beginUnbonding(fixture);
+      await expect(registry.connect(slasher).slash(provider.address, 40n, other.address))
+        .to.emit(registry, "Slashed")
+        .withArgs(provider.address, other.address, 40n, minStake - 40n);
+      expect((await registry.getProvider(provider.address)).unlockAt).to.equal(unlockAt);
     });
 
     it("takes the amount to the recipient and emits the new stake", async function () {

@@ -29,9 +29,20 @@ async function balances(scenario: Scenario) {
   const deposits = await Promise.all(scenario.clients.map(async (c) => settlement.depositOf(await c.getAddress())));
   return {
     deposits,
-    earnings: await settlement.earningsOf(await scenario.provider.getAddress()),
+    earnings: await providerCredit(scenario),
     held: await token.balanceOf(await settlement.getAddress()),
   };
+}
+
+/** The provider's withdrawable earnings plus its SIGNED earnings held for the challenge window. */
+async function providerCredit(scenario: Scenario): Promise<bigint> {
+  const { settlement } = scenario.system;
+  const provider = await scenario.provider.getAddress();
+  let credit = await settlement.earningsOf(provider);
+  for (let batch = 1n; batch <= (await settlement.signedBatchCount()); batch++) {
+    credit += (await settlement.heldEarnings(batch, provider)).amount;
+  }
+  return credit;
 }
 
 async function item(scenario: Scenario, tier: Tier, seed = 0, client = 0) {

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ISignedResultDisputes} from "../interfaces/ISignedResultDisputes.sol";
+import {ISignedResultCommitments} from "../interfaces/ISignedResultCommitments.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
+import {IZkVerifier} from "../interfaces/IZkVerifier.sol";
+import {SignedResults} from "../libraries/SignedResults.sol";
+import {Tier} from "../libraries/Tier.sol";
+
+/// @title SignedResultDisputes
+/// @notice ZK fraud proofs against settled SIGNED results; see `ISignedResultDisputes`.
+/// @dev Needs `SignerRegistry.SLASHER_ROLE` and must be wired into the settlement with `setDisputes`.
+contract SignedResultDisputes is ISignedResultDisputes {
+    uint256 private constant _ZK_PROOF_LENGTH = 8 * 32;
+    uint16 private constant _BPS = 10_000;
+
+    /// @inheritdoc ISignedResultDisputes
+    address public immutable settlement;
+    /// @notice Where models and their verifiers are registered.
+    IModelRegistry public immutable modelRegistry;
+    /// @notice Where the stakes to slash are.
+    ISignerRegistry public immutable signerRegistry;
+    /// @inheritdoc ISignedResultDisputes
+    uint64 public immutable challengeWindow;
+    /// @inheritdoc ISignedResultDisputes
+    uint256 public immutable slashAmount;
+    /// @inheritdoc ISignedResultDisputes
+    uint16 public immutable challengerShareBps;
+
+    mapping(bytes32 leaf => bool) private _slashed;
+
+    /// @param challengeWindow_ Must be below the signer registry's unbonding delay (see the interface's NatSpec).
+    constructor(
+        address settlement_,
+        IModelRegistry modelRegistry_,
+        ISignerRegistry signerRegistry_,
+        uint64 challengeWindow_,
+        uint256 slashAmount_,
+        uint16 challengerShareBps_
+    ) {
+        if (
+            settlement_ == address(0) || address(modelRegistry_) == address(0) || address(signerRegistry_) == address(0)
+        ) revert DisputesZeroAddress();
+        if (challengeWindow_ == 0 || challengeWindow_ >= signerRegistry_.unbondingDelay()) {
+            revert DisputesInvalidParameter("challengeWindow");
+        }
+        if (slashAmount_ == 0) revert DisputesInvalidParameter("slashAmount");
+        if (challengerShareBps_ > _BPS) revert DisputesInvalidParameter("challengerShareBps");
+        settlement = settlement_;
+        modelRegistry = modelRegistry_;
+        signerRegistry = signerRegistry_;
+        challengeWindow = challengeWindow_;
+        slashAmount = slashAmount_;
+        challengerShareBps = challengerShareBps_;
+    }
+
+    /// @inheritdoc ISignedResultDisputes
+    function challenge(
+        uint256 batchId,
+        SignedResults.Record[] calldata records,
+        uint256 index,
+        bytes32 provenOutputHash,
+        bytes calldata proof
+    ) external {
+        bytes32 leaf = _checkOpen(batchId, records, index);
+        SignedResults.Record calldata record = records[index];
+        if (provenOutputHash == record.outputHash) revert DisputesOutputMatches(record.requestId, provenOutputHash);
+        _verifyInference(record.modelId, record.inputHash, provenOutputHash, record.requestId, proof);
+        _slashed[leaf] = true;
+        _punish(batchId, record, provenOutputHash);
+    }
+
+    /// @dev Checks that `records` are the committed batch, that the window of result `index` is open and that it was
+    /// not slashed before. Returns its leaf.
+    function _checkOpen(
+        uint256 batchId,
+        SignedResults.Record[] calldata records,
+        uint256 index
+    ) private view returns (bytes32 leaf) {
+        ISignedResultCommitments ledger = ISignedResultCommitments(settlement);
+        bytes32 committed = ledger.signedBatchHash(batchId);
+        if (committed == bytes32(0)) revert DisputesUnknownBatch(batchId);
+        uint256 count = records.length;
+        if (index >= count) revert DisputesIndexOutOfRange(batchId, index, count);
+        bytes32[] memory leaves = new bytes32[](count);
+        for (uint256 i; i < count; ++i) leaves[i] = SignedResults.leaf(records[i]);
+        bytes32 presented = SignedResults.batchHash(leaves, count);
+        if (presented != committed) revert DisputesRecordsMismatch(batchId, committed, presented);
+        bytes32 requestId = records[index].requestId;
+        uint64 closedAt = ledger.heldEarnings(batchId, records[index].provider).releaseAt;
+        if (block.timestamp >= closedAt) revert DisputesWindowClosed(batchId, requestId, closedAt);
+        leaf = leaves[index];
+        if (_slashed[leaf]) revert DisputesAlreadySlashed(batchId, requestId);
+    }
+
+    /// @dev The effects on other contracts, after this contract marked the result slashed: reverse the payment if
+    /// held, slash the stake (challenger's share to the caller, the rest to the client).
+    function _punish(uint256 batchId, SignedResults.Record calldata record, bytes32 provenOutputHash) private {
+        uint256 reversed = ISignedResultCommitments(settlement).reverseSignedPayment(
+            batchId,
+            record.provider,
+            record.client,
+            record.requestId,
+            record.price
+        );
+        (uint256 toChallenger, uint256 toClient) = _slash(record.provider, record.client);
+        emit SignedResultSlashed(
+            batchId,
+            record.requestId,
+            record.provider,
+            record.client,
+            msg.sender,
+            record.outputHash,
+            provenOutputHash,
+            toChallenger,
+            toClient,
+            reversed
+        );
+    }
+
+    /// @inheritdoc ISignedResultDisputes
+    function isSlashed(bytes32 leaf) external view returns (bool) {
+        return _slashed[leaf];
+    }
+
+    /// @dev Reverts unless `proof` is a Groth16 proof, for the model's registered verifier, that the model maps the
+    /// input with `inputHash` to `outputHash` for `requestId`: public signals [inputHash, outputHash, requestId], or
+    /// for a private-weights model [inputHash, outputHash, weightsCommitment, requestId] with the registered
+    /// commitment (as settlement checks them), called through `verifyProofs` since such a verifier's `verifyProof`
+    /// takes four signals. The verifier is used even if the model was retired or stopped accepting ZK since (retiring
+    /// must not shield a signer).
+    function _verifyInference(
+        bytes32 modelId,
+        bytes32 inputHash,
+        bytes32 outputHash,
+        bytes32 requestId,
+        bytes calldata proof
+    ) internal view {
+        (, , address verifier, bytes32 weightsBinding) = modelRegistry.terms(modelId, Tier.ZK);
+        if (verifier == address(0)) revert DisputesNoVerifier(modelId);
+        if (proof.length != _ZK_PROOF_LENGTH) revert DisputesMalformedProof(requestId);
+        if (weightsBinding == bytes32(0)) {
+            (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = abi.decode(
+                proof,
+                (uint256[2], uint256[2][2], uint256[2])
+            );
+            uint256[3] memory publicSignals = [uint256(inputHash), uint256(outputHash), uint256(requestId)];
+            try IZkVerifier(verifier).verifyProof(a, b, c, publicSignals) returns (bool valid) {
+                if (valid) return;
+            } catch {}
+        } else {
+            uint256[8][] memory proofs = new uint256[8][](1);
+            proofs[0] = abi.decode(proof, (uint256[8]));
+            uint256[] memory signals = new uint256[](4);
+            (signals[0], signals[1]) = (uint256(inputHash), uint256(outputHash));
+            (signals[2], signals[3]) = (uint256(weightsBinding), uint256(requestId));
+            try IZkVerifier(verifier).verifyProofs(proofs, signals) returns (bool valid) {
+                if (valid) return;
+            } catch {}
+        }
+        revert DisputesInvalidProof(requestId);
+    }
+
+    /// @dev Slashes `slashAmount` (or what is left) of the provider's stake: the challenger's share to the caller,
+    /// the rest to the client.
+    function _slash(address provider, address client) private returns (uint256 toChallenger, uint256 toClient) {
+        uint256 stake = signerRegistry.getProvider(provider).stake;
+        uint256 total = slashAmount < stake ? slashAmount : stake;
+        toChallenger = (total * challengerShareBps) / _BPS;
+        toClient = total - toChallenger;
+        if (toChallenger != 0) signerRegistry.slash(provider, toChallenger, msg.sender);
+        if (toClient != 0) signerRegistry.slash(provider, toClient, client);
+    }
+}
