@@ -20,6 +20,19 @@ enum Status {
   Expired,
   MeasurementRevoked,
   WrongModel,
+  Stale,
+}
+
+/** Mirrors `IAttestationVerifier.TcbStatus`. */
+enum TcbStatus {
+  Unknown,
+  UpToDate,
+  SWHardeningNeeded,
+  ConfigurationNeeded,
+  ConfigurationAndSWHardeningNeeded,
+  OutOfDate,
+  OutOfDateConfigurationNeeded,
+  Revoked,
 }
 
 const MODEL = id("tee model") as Hex;
@@ -286,6 +299,8 @@ describe("TeeRegistry", function () {
         now,
         now + f.maxAge,
         false,
+        now, // the registration is the first heartbeat
+        BigInt(TcbStatus.UpToDate), // as the test vendor vouches
         MODEL,
         MEASUREMENT,
       ]);
