@@ -2,12 +2,19 @@ import { AbiCoder, Wallet, hexlify, keccak256, type BaseWallet, type TypedDataDo
 
 import type { Hex, Order } from "../settlement/item.js";
 import { signResult } from "../settlement/typedData.js";
+import { HEARTBEAT_TYPES } from "./heartbeat.js";
 import { buildQuoteV4, sgxMeasurement, tdxMeasurement, type QuoteOptions, type QuotingPlatform } from "./quoteV4.js";
+import { nitroMeasurement, signAttesterStatement, signedAttesterDomain } from "./signedAttester.js";
 import { signTestAttestation, testVendor, testVendorDomain } from "./testVendor.js";
 
-/** The hardware identity of a simulated Intel enclave: SGX (MRENCLAVE, MRSIGNER) or TDX (MRTD, RTMR0-3). */
+/**
+ * The hardware identity of a simulated enclave: Intel SGX (MRENCLAVE, MRSIGNER), Intel TDX (MRTD, RTMR0-3) or AWS
+ * Nitro (PCR0-2).
+ */
 export type TeeIdentity =
-  { tee: "sgx"; mrEnclave: Hex; mrSigner: Hex } | { tee: "tdx"; mrTd: Hex; rtmrs: [Hex, Hex, Hex, Hex] };
+  | { tee: "sgx"; mrEnclave: Hex; mrSigner: Hex }
+  | { tee: "tdx"; mrTd: Hex; rtmrs: [Hex, Hex, Hex, Hex] }
+  | { tee: "nitro"; pcrs: [Hex, Hex, Hex] };
 
 /** Options of a simulated enclave. */
 export interface SimulatedEnclaveOptions {
@@ -15,7 +22,7 @@ export interface SimulatedEnclaveOptions {
   debug?: boolean;
   /** The enclave key; random when omitted, as an enclave would generate it. */
   key?: BaseWallet;
-  /** The Intel identity it quotes with (see `SimulatedEnclave.sgx` / `.tdx`). */
+  /** The hardware identity it attests with (see `SimulatedEnclave.sgx` / `.tdx` / `.nitro`). */
   identity?: TeeIdentity;
 }
 
@@ -93,13 +100,46 @@ export class SimulatedEnclave {
     });
   }
 
+  /** An AWS Nitro enclave; its measurement is keccak256(PCR0 ‖ PCR1 ‖ PCR2). */
+  static nitro(pcrs: [Hex, Hex, Hex], options: Omit<SimulatedEnclaveOptions, "identity"> = {}): SimulatedEnclave {
+    return new SimulatedEnclave(nitroMeasurement(...pcrs), { ...options, identity: { tee: "nitro", pcrs } });
+  }
+
+  /**
+   * A statement by `attester` for the `SignedAttesterVerifier` at `verifier`, as the attester would sign it after
+   * checking this enclave's attestation document, whose user_data is the registry binding of this key to `context`.
+   */
+  async attestViaAttester(
+    attester: Wallet,
+    verifier: string,
+    context: EnclaveBindingContext,
+    expiresAt: bigint,
+  ): Promise<Hex> {
+    return signAttesterStatement(attester, signedAttesterDomain(context.chainId, verifier), {
+      measurement: this.measurement,
+      reportData: enclaveBinding(this.address, context),
+      debug: this.options.debug ?? false,
+      expiresAt,
+    });
+  }
+
+  /** A heartbeat for the TeeRegistry of `domain`: this key's signature over a recent block. */
+  async signHeartbeat(domain: TypedDataDomain, blockNumber: number, blockHash: Hex): Promise<Hex> {
+    return (await this.#key.signTypedData(domain, HEARTBEAT_TYPES, {
+      enclaveKey: this.address,
+      blockNumber,
+      blockHash,
+    })) as Hex;
+  }
+
   /**
    * An Intel DCAP quote v4 from `platform` whose REPORTDATA is the registry binding of this key to `context` (then 32
    * zero bytes), for `DcapQuoteV4Verifier`.
    */
   dcapQuote(platform: QuotingPlatform, context: EnclaveBindingContext, options: QuoteOptions = {}): Hex {
     const identity = this.options.identity;
-    if (identity === undefined) throw new Error("this enclave has no Intel identity: use SimulatedEnclave.sgx or .tdx");
+    if (identity === undefined || identity.tee === "nitro")
+      throw new Error("this enclave has no Intel identity: use SimulatedEnclave.sgx or .tdx");
     const reportData = `${enclaveBinding(this.address, context)}${"00".repeat(32)}` as Hex;
     const debug = this.options.debug ?? false;
     const report =

@@ -22,7 +22,7 @@ import {
   time,
   utf8String,
 } from "./der.js";
-import { p256KeyFromLabel, signP256, type P256Key, type SPolicy } from "./p256.js";
+import { p256Coordinates, p256KeyFromLabel, signP256, type P256Key, type SPolicy } from "./p256.js";
 
 const ECDSA_WITH_SHA256 = sequence(objectId("1.2.840.10045.4.3.2"));
 const EC_PUBLIC_KEY_P256 = sequence(objectId("1.2.840.10045.2.1"), objectId("1.2.840.10045.3.1.7"));
@@ -117,6 +117,17 @@ export interface PckChain {
 
 const DAY = 24 * 3600 * 1000;
 
+/** The seed of the default test chain. */
+export const DEFAULT_PCK_CHAIN_SEED = "tierproof test pck chain";
+
+/**
+ * The root key of the test chain of `seed` (X, Y), which a local `DcapQuoteV4Verifier` pins. Its certificates depend on
+ * the time they are issued at; the keys depend on the seed only.
+ */
+export function testRootKey(seed: string = DEFAULT_PCK_CHAIN_SEED): { x: Hex; y: Hex } {
+  return p256Coordinates(p256KeyFromLabel(`${seed}/root`).publicKey);
+}
+
 /** The default TCB of the simulated platform. */
 export const DEFAULT_PLATFORM_TCB: PlatformTcb = {
   components: [7, 9, 3, 3, 255, 255, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
@@ -126,7 +137,7 @@ export const DEFAULT_PLATFORM_TCB: PlatformTcb = {
 
 /** Builds a test PCK chain (root, PCK platform CA, PCK leaf with the SGX extension). */
 export function createTestPckChain(options: PckChainOptions = {}): PckChain {
-  const seed = options.seed ?? "tierproof test pck chain";
+  const seed = options.seed ?? DEFAULT_PCK_CHAIN_SEED;
   const now = options.now ?? new Date();
   const tcb = options.tcb ?? DEFAULT_PLATFORM_TCB;
   if (tcb.components.length !== 16) throw new Error("a TCB has 16 SGX components");

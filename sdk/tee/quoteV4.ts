@@ -98,16 +98,24 @@ export interface QuoteLayout {
   pem: number;
 }
 
+/** The seed of the default simulated quoting enclave. */
+export const DEFAULT_QE_SEED = "tierproof test quoting enclave";
+
+/** The MRSIGNER of the simulated quoting enclave of `seed`, which a local `DcapQuoteV4Verifier` pins. */
+export function testQeMrSigner(seed: string = DEFAULT_QE_SEED): Hex {
+  return keccak256(new TextEncoder().encode(`${seed}/qe-mrsigner`)) as Hex;
+}
+
 /** A default simulated platform for `chain`: attestation key and QE identity from `seed`. */
 export function createQuotingPlatform(
   chain: PckChain,
   options: { seed?: string; qeMrSigner?: Hex; qeIsvSvn?: number } = {},
 ): QuotingPlatform {
-  const seed = options.seed ?? "tierproof test quoting enclave";
+  const seed = options.seed ?? DEFAULT_QE_SEED;
   return {
     chain,
     attestationKey: p256KeyFromLabel(`${seed}/attestation-key`),
-    qeMrSigner: options.qeMrSigner ?? (keccak256(new TextEncoder().encode(`${seed}/qe-mrsigner`)) as Hex),
+    qeMrSigner: options.qeMrSigner ?? testQeMrSigner(seed),
     qeIsvSvn: options.qeIsvSvn ?? 8,
     qeAuthData: Uint8Array.from({ length: 32 }, (_, i) => i),
   };
