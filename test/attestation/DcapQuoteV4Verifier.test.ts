@@ -1,5 +1,7 @@
 import "reflect-metadata"; // @peculiar/x509 needs the Reflect metadata polyfill
 
+import { readFileSync } from "node:fs";
+
 import * as x509 from "@peculiar/x509";
 import { expect } from "chai";
 import { ZeroAddress, ZeroHash, hexlify, id, keccak256 } from "ethers";
@@ -165,6 +167,16 @@ describe("DcapQuoteV4Verifier", function () {
       expect(leaf.getExtension("1.2.840.113741.1.13.1")).to.not.equal(null);
       const basic = ca.getExtension(x509.BasicConstraintsExtension);
       expect(basic?.ca).to.equal(true);
+    });
+  });
+
+  describe("the Solidity fuzz tests' certificate fixtures", function () {
+    it("are what the simulator produces (test/attestation/CertificateParsing.t.sol)", function () {
+      const source = readFileSync(new URL("./CertificateParsing.t.sol", import.meta.url), "utf8");
+      const constant = (name: string) => new RegExp(`${name} =\\s*hex"([0-9a-f]+)"`).exec(source)?.[1];
+      const chain = createTestPckChain({ now: new Date(Date.UTC(2026, 0, 1)) });
+      expect(constant("LEAF")).to.equal(Buffer.from(chain.der.leaf).toString("hex"));
+      expect(constant("CHAIN_PEM")).to.equal(Buffer.from(chain.pem).toString("hex"));
     });
   });
 
