@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from "node:fs";
 
-import { Wallet, id, type ContractTransactionResponse } from "ethers";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { Wallet, concat, id, toBeHex, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
 import { requestInference, sampleInput, setUpScenario } from "../sdk/local/scenario.js";
@@ -15,9 +16,11 @@ import { EnclaveProver } from "../sdk/settlement/provers.js";
 import { measureTierGas, submitBatch } from "../sdk/settlement/submit.js";
 import { SimulatedEnclave, type EnclaveBindingContext } from "../sdk/tee/enclave.js";
 import { createTestPckChain, dcapTcbId } from "../sdk/tee/pckChain.js";
+import { p256Coordinates, p256KeyFromLabel, signP256 } from "../sdk/tee/p256.js";
 import { TEE_TYPE, createQuotingPlatform } from "../sdk/tee/quoteV4.js";
 import { testAttester } from "../sdk/tee/signedAttester.js";
 import { Mode, Tier } from "../sdk/tiers.js";
+import { DcapQuoteV4Verifier__factory } from "../typechain-types/index.js";
 
 const OUTPUT = new URL("./tee.md", import.meta.url);
 const TCB_UP_TO_DATE = 1;
@@ -177,6 +180,44 @@ const teeOnlyGas = await measureTierGas(system.settlement, teeOnly, Mode.Partial
 const { outcomes } = await submitBatch(system.settlement, mixed, Mode.Partial);
 if (!outcomes.every((o) => o.settled)) throw new Error("benchmark batch had rejected items");
 
+// --- without the P-256 precompile ---------------------------------------------------------------------------------
+// Prague has no P-256 precompile (EIP-7951 came with Osaka), so OpenZeppelin's P256 verifies in Solidity.
+const prague = await network.create({ override: { hardfork: "prague" } });
+const [pragueOwner] = await prague.ethers.getSigners();
+{
+  // a valid P-256 signature: the precompile would answer 1, an empty account answers nothing
+  const key = p256KeyFromLabel("bench precompile probe");
+  const message = new TextEncoder().encode("probe");
+  const { r, s } = signP256(key, message, "low");
+  const input = concat([sha256(message), toBeHex(r, 32), toBeHex(s, 32), key.publicKey]);
+  const answer = await prague.ethers.provider.call({ to: "0x0000000000000000000000000000000000000100", data: input });
+  if (answer !== "0x") throw new Error(`the prague network has a P-256 precompile (answered ${answer})`);
+}
+const praguePlatform = createQuotingPlatform(
+  createTestPckChain({ now: new Date((await prague.networkHelpers.time.latest()) * 1000) }),
+);
+const pragueRoot = p256Coordinates(praguePlatform.chain.root.publicKey);
+const pragueVerifier = await new DcapQuoteV4Verifier__factory(pragueOwner).deploy(
+  pragueOwner.address,
+  pragueRoot.x,
+  pragueRoot.y,
+  praguePlatform.qeMrSigner,
+);
+const pragueContext: EnclaveBindingContext = {
+  operator: pragueOwner.address,
+  chainId: system.chainId,
+  registry: registryAddress,
+  bindingBlockHash: id("any block") as Hex,
+};
+const withoutPrecompile: { path: string; gas: bigint }[] = [];
+for (const [path, enclave] of [
+  ["Intel SGX, DCAP quote v4", sgxEnclave],
+  ["Intel TDX, DCAP quote v4", tdxEnclave],
+] as const) {
+  const gas = await pragueVerifier.verifyAttestation.estimateGas(enclave.dcapQuote(praguePlatform, pragueContext));
+  withoutPrecompile.push({ path, gas });
+}
+
 const table = `# TEE tier gas
 
 Produced by \`npm run bench:tee\` (bench/tee.ts) on ${new Date().toISOString().slice(0, 10)}: Hardhat 3 in-process network (EDR,
@@ -191,6 +232,13 @@ ${rows.map((r) => `| ${r.path} | ${r.attestationBytes} | ${r.verifyGas} | ${r.re
 A DCAP registration checks five P-256 signatures (quote, QE report, PCK leaf, PCK CA, root self-signature) through
 the precompile; most of the rest is reading the quote: base64-decoding the ~3 KB PEM PCK chain and walking the three
 DER certificates. Target: at most 1.5M gas (Automata's DCAP verifier: ~4M per quote with the precompile).
+
+On a chain without the P-256 precompile (same contracts, hardfork \`prague\`), OpenZeppelin's \`P256\` falls back to
+Solidity and the five signature checks dominate:
+
+| attestation path | \`verifyAttestation\` alone, no precompile (eth_estimateGas, with calldata) |
+|---|---|
+${withoutPrecompile.map((r) => `| ${r.path} | ${r.gas} |`).join("\n")}
 
 ## One TEE result in a settlement batch
 
