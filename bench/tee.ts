@@ -1,8 +1,9 @@
 /**
  * TEE tier figures on the in-process network (default hardfork, which has the P-256 precompile): gas to register an
  * enclave key with an Intel DCAP quote v4 (SGX and TDX), with a signed-attester statement (Nitro) and with the test
- * vendor; gas of `verifyAttestation` alone; and the gas of one TEE result inside a settlement batch, signed by an
- * enclave registered with a DCAP quote. Writes bench/tee.md. Run: `npm run bench:tee`.
+ * vendor; gas of `verifyAttestation` alone, with the precompile and without it (hardfork prague); and the gas of one
+ * TEE result inside a settlement batch, signed by an enclave registered with a DCAP quote. Writes bench/tee.md.
+ * Run: `npm run bench:tee`.
  */
 import { writeFileSync } from "node:fs";
 
