@@ -10,16 +10,28 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 
+import type { Contract } from "ethers";
 import { network } from "hardhat";
 
 import { IZkVerifier__factory, type IZkVerifier } from "../typechain-types/index.js";
-import { circuitArtifacts, inputLength, loadCircuitInstances, solidityName } from "../sdk/zk/circuits.js";
+import {
+  circuitArtifacts,
+  inputLength,
+  loadCircuitInstances,
+  solidityName,
+  type CircuitInstance,
+} from "../sdk/zk/circuits.js";
 import { proveInference, releaseProverThreads, type Groth16Proof, type InferenceProof } from "../sdk/zk/prove.js";
 
 const BATCH_CIRCUIT = "Linear_4";
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32];
 const PROOFS_PER_CIRCUIT = 8;
 const OUTPUT = new URL("./zk.md", import.meta.url);
+
+/** How an instance holds its weights: circuit constants, or private inputs committed by a public signal. */
+function weightsMode(instance: CircuitInstance): string {
+  return instance.weightsOf === undefined ? "public (constants)" : `private (weights of ${instance.weightsOf})`;
+}
 
 // snarkjs's worker threads would keep the process alive after an error: always stop them.
 try {
@@ -28,13 +40,13 @@ try {
 
   type Words = [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
   const words = (p: InferenceProof) => [...p.proof.a, ...p.proof.b[0], ...p.proof.b[1], ...p.proof.c] as Words;
-  const signals = (p: InferenceProof): [bigint, bigint, bigint] => [
-    p.publicSignals.inputHash,
-    p.publicSignals.outputHash,
-    p.publicSignals.requestId,
-  ];
+  /** [inputHash, outputHash, requestId], or [inputHash, outputHash, weightsCommitment, requestId] (private weights). */
+  const signals = ({ publicSignals: s }: InferenceProof): bigint[] =>
+    s.weightsCommitment === undefined
+      ? [s.inputHash, s.outputHash, s.requestId]
+      : [s.inputHash, s.outputHash, s.weightsCommitment, s.requestId];
 
-  async function transactionGas(verifier: IZkVerifier, data: string): Promise<bigint> {
+  async function transactionGas(verifier: { getAddress(): Promise<string> }, data: string): Promise<bigint> {
     return connection.ethers.provider.estimateGas({ from: sender.address, to: await verifier.getAddress(), data });
   }
 
@@ -49,11 +61,14 @@ try {
     return { proofs, provingMs: (performance.now() - started) / count };
   }
 
-  /** Mean gas of a transaction verifying one proof with the snarkjs verifier. */
-  async function singleVerifyGas(verifier: IZkVerifier, proofs: InferenceProof[]): Promise<bigint> {
+  /**
+   * Mean gas of a transaction verifying one proof with the snarkjs verifier. `verifier` is the deployed contract
+   * with its own ABI: a private-weights verifier's `verifyProof` takes four public signals, not IZkVerifier's three.
+   */
+  async function singleVerifyGas(verifier: Contract, proofs: InferenceProof[]): Promise<bigint> {
     let total = 0n;
     for (const p of proofs) {
-      const args: [Groth16Proof["a"], Groth16Proof["b"], Groth16Proof["c"], [bigint, bigint, bigint]] = [
+      const args: [Groth16Proof["a"], Groth16Proof["b"], Groth16Proof["c"], bigint[]] = [
         p.proof.a,
         p.proof.b,
         p.proof.c,
@@ -72,11 +87,12 @@ try {
     const verifier = IZkVerifier__factory.connect(await deployed.getAddress(), sender);
     const inputSize = inputLength(instance);
     const { proofs, provingMs } = await prove(instance.name, inputSize, PROOFS_PER_CIRCUIT);
-    const single = await singleVerifyGas(verifier, proofs);
+    const single = await singleVerifyGas(deployed, proofs);
     verifiers.set(instance.name, { verifier, single });
     const info = JSON.parse(readFileSync(circuitArtifacts(instance.name).buildInfo, "utf8"));
     circuitRows.push(
-      `| ${instance.name} | ${instance.template} | public (constants) | ${info.constraints} | ${info.publicSignals} | ` +
+      `| ${instance.name} | ${instance.template} | ${weightsMode(instance)} | ${info.constraints} | ` +
+        `${info.publicSignals} | ` +
         `${provingMs.toFixed(0)} ms | 256 bytes (8 words) | ${single} |`,
     );
     console.log(
@@ -121,6 +137,11 @@ ${batchRows.join("\n")}
 The batch check multiplies each proof's A and C by a weight drawn from keccak256 over every proof and public input
 of the batch (2N − 2 scalar multiplications: the first weight is 1), folds the public inputs into nPublic + 1 more,
 and runs one pairing check of N + 3 pairs, where N separate verifications run N checks of 4 pairs.
+
+Private-weights instances take the weights as private inputs (one constraint per multiply-accumulate, plus the
+Poseidon commitment of the weights) and have a fourth public signal, the weights commitment, which settlement sets to
+the ModelRegistry's: a proof made with other weights fails. Settlement calls their verifier through \`verifyProofs\`
+(alone, or with the other proofs of the model in the batch).
 `;
   writeFileSync(OUTPUT, table);
   console.log(table);

@@ -80,3 +80,4 @@ export {
   testVendorDomain,
   type TestAttestation,
 } from "./tee/testVendor.js";
+export { modelWeights, weightsCommitment, type ModelWeights, type WeightsWitness } from "./zk/modelWeights.js";

@@ -10,7 +10,11 @@ interface IModelRegistry {
     /// @notice What a model owner provides at registration.
     /// @param verifier The model's Groth16 verifier (an `IZkVerifier`); required when the ZK tier is accepted.
     /// @param verifyingKeyHash The hash the verifier must answer from `verifyingKeyHash()`.
-    /// @param weightsCommitment Poseidon commitment to the model's weights.
+    /// @param weightsCommitment Poseidon commitment to the model's weights (sdk/zk/modelWeights.ts).
+    /// @param privateWeights The model's circuit takes its weights as private inputs and outputs their commitment as
+    /// a public signal; settlement then requires that signal to equal `weightsCommitment` (public signals
+    /// [inputHash, outputHash, weightsCommitment, requestId]). Otherwise the weights are circuit constants (public
+    /// signals [inputHash, outputHash, requestId]).
     /// @param inputSize Number of fixed-point input values.
     /// @param outputSize Number of fixed-point output values.
     /// @param fracBits Fixed-point scale: values are integers times 2^-fracBits.
@@ -20,6 +24,7 @@ interface IModelRegistry {
         address verifier;
         bytes32 verifyingKeyHash;
         bytes32 weightsCommitment;
+        bool privateWeights;
         uint16 inputSize;
         uint16 outputSize;
         uint8 fracBits;
@@ -32,6 +37,7 @@ interface IModelRegistry {
         address owner;
         uint8 acceptedTiers;
         bool retired;
+        bool privateWeights;
         uint16 inputSize;
         uint16 outputSize;
         uint8 fracBits;
@@ -59,6 +65,8 @@ interface IModelRegistry {
     error ModelRegistryInvalidShape(uint16 inputSize, uint16 outputSize);
     /// @notice The ZK tier is accepted but the verifier address has no code.
     error ModelRegistryVerifierHasNoCode(address verifier);
+    /// @notice A private-weights model needs a weights commitment that is a nonzero SNARK field element.
+    error ModelRegistryInvalidWeightsCommitment(bytes32 weightsCommitment);
     /// @notice The verifier answers a different verifying-key hash than the one registered.
     error ModelRegistryVerifierMismatch(address verifier, bytes32 expected, bytes32 actual);
 
@@ -69,6 +77,7 @@ interface IModelRegistry {
         address verifier,
         bytes32 verifyingKeyHash,
         bytes32 weightsCommitment,
+        bool privateWeights,
         uint8 acceptedTiers,
         uint128[3] prices
     );
@@ -94,5 +103,10 @@ interface IModelRegistry {
     /// @return accepted Whether the model exists, is not retired and accepts `tier`.
     /// @return price The model's price for `tier`.
     /// @return verifier The model's ZK verifier.
-    function terms(bytes32 modelId, Tier tier) external view returns (bool accepted, uint256 price, address verifier);
+    /// @return weightsBinding For a private-weights model, the weights commitment its proofs must output; zero for a
+    /// model whose weights are circuit constants.
+    function terms(
+        bytes32 modelId,
+        Tier tier
+    ) external view returns (bool accepted, uint256 price, address verifier, bytes32 weightsBinding);
 }

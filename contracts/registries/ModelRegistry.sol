@@ -10,6 +10,10 @@ import {Tier, TierSet} from "../libraries/Tier.sol";
 contract ModelRegistry is IModelRegistry {
     using TierSet for uint8;
 
+    /// @dev The BN254 scalar field order: a weights commitment is a public signal, so it must be below it.
+    uint256 private constant _SNARK_SCALAR_FIELD =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
     mapping(bytes32 modelId => Model) private _models;
 
     modifier onlyModelOwner(bytes32 modelId) {
@@ -32,11 +36,17 @@ contract ModelRegistry is IModelRegistry {
             revert ModelRegistryInvalidShape(config.inputSize, config.outputSize);
         }
         if (config.acceptedTiers.contains(Tier.ZK)) _checkVerifier(config.verifier, config.verifyingKeyHash);
+        // The commitment is a public signal of the proof: it must be a field element, and zero means "public weights".
+        if (
+            config.privateWeights &&
+            (config.weightsCommitment == bytes32(0) || uint256(config.weightsCommitment) >= _SNARK_SCALAR_FIELD)
+        ) revert ModelRegistryInvalidWeightsCommitment(config.weightsCommitment);
 
         _models[modelId] = Model({
             owner: msg.sender,
             acceptedTiers: config.acceptedTiers,
             retired: false,
+            privateWeights: config.privateWeights,
             inputSize: config.inputSize,
             outputSize: config.outputSize,
             fracBits: config.fracBits,
@@ -51,6 +61,7 @@ contract ModelRegistry is IModelRegistry {
             config.verifier,
             config.verifyingKeyHash,
             config.weightsCommitment,
+            config.privateWeights,
             config.acceptedTiers,
             config.prices
         );
@@ -78,11 +89,16 @@ contract ModelRegistry is IModelRegistry {
     }
 
     /// @inheritdoc IModelRegistry
-    function terms(bytes32 modelId, Tier tier) external view returns (bool accepted, uint256 price, address verifier) {
+    function terms(
+        bytes32 modelId,
+        Tier tier
+    ) external view returns (bool accepted, uint256 price, address verifier, bytes32 weightsBinding) {
         Model storage model = _models[modelId];
         accepted = model.owner != address(0) && !model.retired && model.acceptedTiers.contains(tier);
         price = model.prices[uint8(tier)];
         verifier = model.verifier;
+        // Read only for private-weights models: public-weights models skip the commitment's storage slot.
+        if (model.privateWeights) weightsBinding = model.weightsCommitment;
     }
 
     /// @dev A ZK model's verifier must be code that answers the registered verifying-key hash, so a model id

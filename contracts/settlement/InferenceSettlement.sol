@@ -116,7 +116,10 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         if (block.timestamp > item.deadline) {
             return abi.encodeWithSelector(SettlementOrderExpired.selector, requestId, item.deadline);
         }
-        (bool accepted, uint256 modelPrice, address verifier) = modelRegistry.terms(item.modelId, item.tier);
+        (bool accepted, uint256 modelPrice, address verifier, bytes32 weightsBinding) = modelRegistry.terms(
+            item.modelId,
+            item.tier
+        );
         if (!accepted) {
             return abi.encodeWithSelector(SettlementTierNotAccepted.selector, requestId, item.modelId, item.tier);
         }
@@ -137,7 +140,7 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         ) {
             return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, requestId, item.client);
         }
-        if (item.tier == Tier.ZK) return zkVerified ? bytes("") : _checkZkProof(item, verifier);
+        if (item.tier == Tier.ZK) return zkVerified ? bytes("") : _checkZkProof(item, verifier, weightsBinding);
         return _checkResultSignature(item, orderHash);
     }
 
@@ -174,44 +177,93 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         bytes32 modelId,
         bool[] memory verified
     ) private view {
-        (bool accepted, , address verifier) = modelRegistry.terms(modelId, Tier.ZK);
+        (bool accepted, , address verifier, bytes32 weightsBinding) = modelRegistry.terms(modelId, Tier.ZK);
         if (!accepted) return;
-        uint256[8][] memory proofs = new uint256[8][](size);
-        uint256[] memory publicSignals = new uint256[](size * 3);
-        uint256[] memory members = new uint256[](size);
-        uint256 k;
-        for (uint256 i; k < size; ++i) {
-            if (groupOf[i] != tag) continue;
-            Item calldata item = items[i];
-            // abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c) is the 8-word layout verifyProofs takes.
-            proofs[k] = abi.decode(item.proof, (uint256[8]));
-            publicSignals[3 * k] = uint256(item.inputHash);
-            publicSignals[3 * k + 1] = uint256(item.outputHash);
-            publicSignals[3 * k + 2] = uint256(item.requestId);
-            members[k++] = i;
-        }
+        (uint256[8][] memory proofs, uint256[] memory publicSignals, uint256[] memory members) = _groupInputs(
+            items,
+            groupOf,
+            tag,
+            size,
+            weightsBinding
+        );
         try IZkVerifier(verifier).verifyProofs(proofs, publicSignals) returns (bool valid) {
             if (!valid) return;
         } catch {
             return;
         }
-        for (k = 0; k < size; ++k) verified[members[k]] = true;
+        for (uint256 k; k < size; ++k) verified[members[k]] = true;
     }
 
-    /// @dev ZK tier: the model's verifier must accept the proof for (inputHash, outputHash, requestId). The
-    /// verifier itself rejects public inputs that are not below the scalar field.
-    function _checkZkProof(Item calldata item, address verifier) private view returns (bytes memory) {
+    /// @dev The proofs and public signals of the `size` items whose `groupOf` is `tag`, and their indices.
+    function _groupInputs(
+        Item[] calldata items,
+        uint256[] memory groupOf,
+        uint256 tag,
+        uint256 size,
+        bytes32 weightsBinding
+    ) private pure returns (uint256[8][] memory proofs, uint256[] memory publicSignals, uint256[] memory members) {
+        proofs = new uint256[8][](size);
+        uint256 stride = weightsBinding == bytes32(0) ? 3 : 4;
+        publicSignals = new uint256[](size * stride);
+        members = new uint256[](size);
+        uint256 k;
+        for (uint256 i; k < size; ++i) {
+            if (groupOf[i] != tag) continue;
+            // abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c) is the 8-word layout verifyProofs takes.
+            proofs[k] = abi.decode(items[i].proof, (uint256[8]));
+            _writeZkSignals(publicSignals, k * stride, items[i], weightsBinding);
+            members[k++] = i;
+        }
+    }
+
+    /// @dev The public signals of a ZK item at `signals[at..]`: [inputHash, outputHash, requestId], or for a
+    /// private-weights model (`weightsBinding` nonzero) [inputHash, outputHash, weightsBinding, requestId], so the
+    /// proof must come from the committed weights.
+    function _writeZkSignals(
+        uint256[] memory signals,
+        uint256 at,
+        Item calldata item,
+        bytes32 weightsBinding
+    ) private pure {
+        signals[at] = uint256(item.inputHash);
+        signals[at + 1] = uint256(item.outputHash);
+        if (weightsBinding == bytes32(0)) {
+            signals[at + 2] = uint256(item.requestId);
+        } else {
+            signals[at + 2] = uint256(weightsBinding);
+            signals[at + 3] = uint256(item.requestId);
+        }
+    }
+
+    /// @dev ZK tier: the model's verifier must accept the proof for the item's public signals (`_writeZkSignals`).
+    /// The verifier itself rejects public inputs that are not below the scalar field. Private-weights circuits have
+    /// four public signals, so their verifiers are called through `verifyProofs` with one proof.
+    function _checkZkProof(
+        Item calldata item,
+        address verifier,
+        bytes32 weightsBinding
+    ) private view returns (bytes memory) {
         if (item.proof.length != _ZK_PROOF_LENGTH) {
             return abi.encodeWithSelector(SettlementMalformedProof.selector, item.requestId, item.tier);
         }
-        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = abi.decode(
-            item.proof,
-            (uint256[2], uint256[2][2], uint256[2])
-        );
-        uint256[3] memory publicSignals = [uint256(item.inputHash), uint256(item.outputHash), uint256(item.requestId)];
-        try IZkVerifier(verifier).verifyProof(a, b, c, publicSignals) returns (bool valid) {
-            if (valid) return "";
-        } catch {}
+        if (weightsBinding == bytes32(0)) {
+            (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = abi.decode(
+                item.proof,
+                (uint256[2], uint256[2][2], uint256[2])
+            );
+            uint256[3] memory signals = [uint256(item.inputHash), uint256(item.outputHash), uint256(item.requestId)];
+            try IZkVerifier(verifier).verifyProof(a, b, c, signals) returns (bool valid) {
+                if (valid) return "";
+            } catch {}
+        } else {
+            uint256[8][] memory proofs = new uint256[8][](1);
+            proofs[0] = abi.decode(item.proof, (uint256[8]));
+            uint256[] memory signals = new uint256[](4);
+            _writeZkSignals(signals, 0, item, weightsBinding);
+            try IZkVerifier(verifier).verifyProofs(proofs, signals) returns (bool valid) {
+                if (valid) return "";
+            } catch {}
+        }
         return abi.encodeWithSelector(SettlementInvalidZkProof.selector, item.requestId);
     }
 

@@ -2,7 +2,7 @@ import { Wallet, id, type Signer, type TypedDataDomain } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { inferLinear, loadLinearModel, type LinearModel } from "../models/linear.js";
-import type { Hex } from "../settlement/item.js";
+import { toBytes32, type Hex } from "../settlement/item.js";
 import { modelIdFor } from "../settlement/modelIds.js";
 import { buildOrder } from "../settlement/order.js";
 import { fulfilOrder, type FulfilledRequest, type Inference } from "../settlement/fulfil.js";
@@ -11,7 +11,7 @@ import { RequestIdAllocator } from "../settlement/requestIds.js";
 import { readDomain, signOrder } from "../settlement/typedData.js";
 import { SimulatedEnclave } from "../tee/enclave.js";
 import { ALL_TIERS, Tier, tierMask } from "../tiers.js";
-import { hashVector } from "../zk/poseidon.js";
+import { weightsCommitment } from "../zk/modelWeights.js";
 import { deployLocalSystem, type LocalSystem } from "./deploy.js";
 import { fundClient, onboardDcapEnclave, onboardSigner } from "./onboarding.js";
 
@@ -63,9 +63,8 @@ export async function setUpScenario(
     await system.modelRegistry.connect(admin).registerModel(modelId, {
       verifier,
       verifyingKeyHash: await system.linear4Verifier.verifyingKeyHash(),
-      weightsCommitment: `0x${hashVector([...model.weights, model.bias])
-        .toString(16)
-        .padStart(64, "0")}`,
+      weightsCommitment: toBytes32(weightsCommitment(SCENARIO_CIRCUIT)),
+      privateWeights: false,
       inputSize: model.weights.length,
       outputSize: 1,
       fracBits: model.fracBits,

@@ -19,6 +19,11 @@ export interface CircuitInstance {
   pubs: string[];
   /** Fixed-point fraction bits of the model's inputs and weights. */
   fracBits: number;
+  /**
+   * For a private-weights instance: the public-weights instance whose trained weights a prover feeds in as private
+   * inputs (the circuit commits to them with its `weightsHash` output).
+   */
+  weightsOf?: string;
   description?: string;
 }
 

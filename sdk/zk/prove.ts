@@ -5,6 +5,7 @@ import * as snarkjs from "snarkjs";
 
 import { circuitArtifacts, inputLength, loadCircuitInstance } from "./circuits.js";
 import { SNARK_SCALAR_FIELD, toField } from "./field.js";
+import { modelWeights, type WeightsWitness } from "./modelWeights.js";
 
 /** A Groth16 proof in the layout of the Solidity verifier (G2 coordinates already swapped). */
 export interface Groth16Proof {
@@ -13,10 +14,15 @@ export interface Groth16Proof {
   c: [bigint, bigint];
 }
 
-/** The public signals of an inference circuit, in the order [inputHash, outputHash, requestId]. */
+/**
+ * The public signals of an inference circuit, in the order [inputHash, outputHash, requestId], or, for a
+ * private-weights circuit, [inputHash, outputHash, weightsCommitment, requestId].
+ */
 export interface InferencePublicSignals {
   inputHash: bigint;
   outputHash: bigint;
+  /** Only for a private-weights circuit: the Poseidon commitment to the weights it ran with. */
+  weightsCommitment?: bigint;
   requestId: bigint;
 }
 
@@ -29,31 +35,45 @@ export interface InferenceProof {
 
 /**
  * Proves that circuit `circuitName` (a model with input signal `x`) maps `input` to the output it commits to, bound
- * to `requestId`, with the committed witness generator and proving key.
+ * to `requestId`, with the committed witness generator and proving key. A private-weights circuit also takes the
+ * weights (`weights`; by default the trained weights of the instance its `weightsOf` names) and commits to them.
  */
 export async function proveInference(
   circuitName: string,
   input: readonly bigint[],
   requestId: bigint,
+  weights?: WeightsWitness,
 ): Promise<InferenceProof> {
   if (requestId < 0n || requestId >= SNARK_SCALAR_FIELD) {
     throw new RangeError(`request id ${requestId} must be a field element (0 <= id < SNARK_SCALAR_FIELD)`);
   }
   // Checked here, as the witness generator's own error for a wrong length names neither circuit nor lengths.
-  const expected = inputLength(loadCircuitInstance(circuitName));
+  const instance = loadCircuitInstance(circuitName);
+  const expected = inputLength(instance);
   if (input.length !== expected) {
     throw new RangeError(`circuit ${circuitName} takes ${expected} inputs, got ${input.length}`);
   }
-  const { wasm, zkey } = circuitArtifacts(circuitName);
-  const witnessInput = { x: input.map((v) => toField(v).toString()), requestId: requestId.toString() };
-  const { proof, publicSignals } = await snarkjs.groth16.fullProve(witnessInput, wasm, zkey);
-  if (publicSignals.length !== 3) {
-    throw new Error(`circuit ${circuitName} has ${publicSignals.length} public signals, expected 3`);
+  const privateWeights = instance.weightsOf !== undefined;
+  if (weights !== undefined && !privateWeights) {
+    throw new Error(`circuit ${circuitName} has public weights (circuit constants): it takes no weights`);
   }
-  const [inputHash, outputHash, boundRequestId] = publicSignals.map(BigInt);
+  const { wasm, zkey } = circuitArtifacts(circuitName);
+  const witnessInput = {
+    x: input.map((v) => toField(v).toString()),
+    ...(privateWeights ? (weights ?? modelWeights(loadCircuitInstance(instance.weightsOf!)).witness) : {}),
+    requestId: requestId.toString(),
+  };
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(witnessInput, wasm, zkey);
+  const signals = publicSignals.map(BigInt);
+  if (signals.length !== (privateWeights ? 4 : 3)) {
+    throw new Error(`circuit ${circuitName} has ${signals.length} public signals, expected ${privateWeights ? 4 : 3}`);
+  }
+  const [inputHash, outputHash] = signals;
   return {
     proof: toSolidityLayout(proof),
-    publicSignals: { inputHash, outputHash, requestId: boundRequestId },
+    publicSignals: privateWeights
+      ? { inputHash, outputHash, weightsCommitment: signals[2], requestId: signals[3] }
+      : { inputHash, outputHash, requestId: signals[2] },
     raw: { proof, publicSignals },
   };
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import { REPO_ROOT, circuitArtifacts, solidityName } from "./circuits.js";
+import { REPO_ROOT, circuitArtifacts, loadCircuitInstance, solidityName } from "./circuits.js";
 import type { VerificationKey } from "./verifyingKey.js";
 
 const TEMPLATE = path.join(REPO_ROOT, "node_modules", "snarkjs", "templates", "verifier_groth16.sol.ejs");
@@ -63,9 +63,13 @@ export async function renderSolidityVerifier(name: string): Promise<string> {
     "deltay2",
     ...vk.IC.flatMap((_, i) => [`IC${i}x`, `IC${i}y`]),
   ];
+  const signals =
+    loadCircuitInstance(name).weightsOf === undefined
+      ? "[inputHash, outputHash, requestId]"
+      : "[inputHash, outputHash, weightsCommitment, requestId]";
   const wrapper = `
 /// @title ${contract}Verifier
-/// @notice The Groth16 verifier of circuit instance ${name}, public signals [inputHash, outputHash, requestId]:
+/// @notice The Groth16 verifier of circuit instance ${name}, public signals ${signals}:
 /// one proof with snarkjs's verifier, N proofs with N + 3 pairings, and the hash of its verifying key (IZkVerifier).
 contract ${contract}Verifier is ${contract}Groth16Verifier {
     /// @notice Checks N proofs at once; see IZkVerifier.verifyProofs.

@@ -8,15 +8,19 @@ import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
 import { inferLogistic, loadLogisticModel } from "../../sdk/models/logistic.js";
 import { inferMlp, loadMlpModel } from "../../sdk/models/mlp.js";
 import { barImages, seededRandom } from "../../sdk/models/train.js";
-import { circuitArtifacts } from "../../sdk/zk/circuits.js";
+import { circuitArtifacts, loadCircuitInstance } from "../../sdk/zk/circuits.js";
 import { toField } from "../../sdk/zk/field.js";
+import { modelWeights, weightsCommitment, type WeightsWitness } from "../../sdk/zk/modelWeights.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
 
 /** Runs a circuit's witness generator in-process, reusing one WebAssembly instance (fast enough for thousands). */
 async function witnessGenerator(name: string) {
   const calculator = await WitnessCalculatorBuilder(readFileSync(circuitArtifacts(name).wasm));
-  return async (x: readonly bigint[], requestId: bigint): Promise<bigint[]> =>
-    calculator.calculateWitness({ x: x.map((v) => toField(v).toString()), requestId: requestId.toString() }, true);
+  return async (x: readonly bigint[], requestId: bigint, weights: WeightsWitness = {}): Promise<bigint[]> =>
+    calculator.calculateWitness(
+      { x: x.map((v) => toField(v).toString()), ...weights, requestId: requestId.toString() },
+      true,
+    );
 }
 
 /** Signed fixed-point inputs: mostly typical magnitudes (|v| < 2^11, standardised features at 2^8), some large. */
@@ -88,5 +92,105 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
       expect([witness[1], witness[2], witness[3]]).to.deep.equal([hashVector(x), hashVector(output.vector), BigInt(i)]);
     }
     expect([...classes].sort()).to.deep.equal([0, 1, 2]);
+  });
+
+  describe("private-weights circuits (weights as private inputs, their commitment a public signal)", function () {
+    /** Field-element strings of a signed weight vector or matrix, as the witness takes them. */
+    const asWitness = (values: bigint[]) => values.map((v) => toField(v).toString());
+
+    /** Every tenth sample runs on perturbed weights (hashing new weights in TypeScript is what costs here). */
+    const perturbs = (i: number) => i % 10 === 9;
+
+    /** A copy of a model's weights perturbed by a seeded random amount, to show the circuit follows any weights. */
+    function perturbed(values: bigint[], random: () => number): bigint[] {
+      return values.map((v) => v + BigInt(Math.floor((random() * 2 - 1) * 64)));
+    }
+
+    it(`LinearPrivate_4 on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones`, async function () {
+      const trained = loadLinearModel("Linear_4");
+      const trainedCommitment = weightsCommitment("Linear_4");
+      const generate = await witnessGenerator("LinearPrivate_4");
+      const random = seededRandom(11);
+      for (const [i, x] of randomInputs(SAMPLES, 4, 5, 2 ** 40).entries()) {
+        const model = !perturbs(i) ? trained : { ...trained, weights: perturbed(trained.weights, random) };
+        const weights = { w: asWitness(model.weights), b: toField(model.bias).toString() };
+        const witness = await generate(x, BigInt(i), weights);
+        expect(witness.slice(1, 5)).to.deep.equal([
+          hashVector(x),
+          hashVector([inferLinear(model, x)]),
+          model === trained ? trainedCommitment : hashVector([...model.weights, model.bias]),
+          BigInt(i),
+        ]);
+      }
+    });
+
+    it(`LogisticPrivate_4 on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones`, async function () {
+      const trained = loadLogisticModel("Logistic_4");
+      const trainedCommitment = weightsCommitment("Logistic_4");
+      const generate = await witnessGenerator("LogisticPrivate_4");
+      const random = seededRandom(12);
+      for (const [i, x] of randomInputs(SAMPLES, 4, 6, 2 ** 14).entries()) {
+        const model = !perturbs(i) ? trained : { ...trained, weights: perturbed(trained.weights, random) };
+        const weights = { w: asWitness(model.weights), b: toField(model.bias).toString() };
+        const witness = await generate(x, BigInt(i), weights);
+        expect(witness.slice(1, 5)).to.deep.equal([
+          hashVector(x),
+          hashVector(inferLogistic(model, x)),
+          model === trained ? trainedCommitment : hashVector([...model.weights, model.bias]),
+          BigInt(i),
+        ]);
+      }
+    });
+
+    it(`MlpPrivate_4-8-3 on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones, every class reached`, async function () {
+      const trained = loadMlpModel("Mlp_4-8-3");
+      const trainedCommitment = weightsCommitment("Mlp_4-8-3");
+      const generate = await witnessGenerator("MlpPrivate_4-8-3");
+      const random = seededRandom(13);
+      const classes = new Set<number>();
+      for (const [i, x] of randomInputs(SAMPLES, 4, 7, 2 ** 14).entries()) {
+        const model = !perturbs(i)
+          ? trained
+          : { ...trained, w1: trained.w1.map((row) => perturbed(row, random)), b2: perturbed(trained.b2, random) };
+        const output = inferMlp(model, x);
+        classes.add(output.class);
+        const weights = {
+          w1: model.w1.map(asWitness),
+          b1: asWitness(model.b1),
+          w2: model.w2.map(asWitness),
+          b2: asWitness(model.b2),
+        };
+        const witness = await generate(x, BigInt(i), weights);
+        expect(witness.slice(1, 5)).to.deep.equal([
+          hashVector(x),
+          hashVector(output.vector),
+          model === trained
+            ? trainedCommitment
+            : hashVector([...model.w1.flat(), ...model.b1, ...model.w2.flat(), ...model.b2]),
+          BigInt(i),
+        ]);
+      }
+      expect([...classes].sort()).to.deep.equal([0, 1, 2]);
+    });
+
+    it("commits to the same weights vector the SDK registers (sdk/zk/modelWeights.ts)", function () {
+      for (const [privateName, publicName] of [
+        ["LinearPrivate_4", "Linear_4"],
+        ["LogisticPrivate_4", "Logistic_4"],
+        ["MlpPrivate_4-8-3", "Mlp_4-8-3"],
+      ]) {
+        expect(loadCircuitInstance(privateName).weightsOf).to.equal(publicName);
+        expect(weightsCommitment(privateName)).to.equal(
+          hashVector(modelWeights(loadCircuitInstance(publicName)).vector),
+        );
+      }
+      const mlp = loadMlpModel("Mlp_4-8-3");
+      expect(modelWeights(loadCircuitInstance("Mlp_4-8-3")).vector).to.deep.equal([
+        ...mlp.w1.flat(),
+        ...mlp.b1,
+        ...mlp.w2.flat(),
+        ...mlp.b2,
+      ]);
+    });
   });
 });

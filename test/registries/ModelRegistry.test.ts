@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import { deployLocalSystem } from "../../sdk/local/deploy.js";
 import { modelIdFor } from "../../sdk/settlement/modelIds.js";
 import { ALL_TIERS, Tier, tierMask } from "../../sdk/tiers.js";
+import { SNARK_SCALAR_FIELD } from "../../sdk/zk/field.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -27,6 +28,7 @@ async function deployedModelRegistry() {
     verifier: await system.linear4Verifier.getAddress(),
     verifyingKeyHash: await system.linear4Verifier.verifyingKeyHash(),
     weightsCommitment: id("weights"),
+    privateWeights: false,
     inputSize: 4,
     outputSize: 1,
     fracBits: 8,
@@ -50,6 +52,7 @@ describe("ModelRegistry", function () {
           config.verifier,
           config.verifyingKeyHash,
           config.weightsCommitment,
+          config.privateWeights,
           config.acceptedTiers,
           config.prices,
         );
@@ -101,6 +104,7 @@ describe("ModelRegistry", function () {
           ZeroAddress,
           ZeroHash,
           config.weightsCommitment,
+          false,
           noZk.acceptedTiers,
           config.prices,
         );
@@ -296,22 +300,67 @@ describe("ModelRegistry", function () {
     });
   });
 
+  describe("registerModel with private weights", function () {
+    it("records the flag and hands the commitment to settlement as the weights binding", async function () {
+      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      const commitment = `0x${"00".repeat(31)}2a`;
+      const privateConfig = { ...config, privateWeights: true, weightsCommitment: commitment };
+      await expect(registry.connect(stranger).registerModel(STRANGER_ID, privateConfig))
+        .to.emit(registry, "ModelRegistered")
+        .withArgs(
+          STRANGER_ID,
+          stranger.address,
+          config.verifier,
+          config.verifyingKeyHash,
+          commitment,
+          true,
+          config.acceptedTiers,
+          config.prices,
+        );
+      expect((await registry.getModel(STRANGER_ID)).privateWeights).to.equal(true);
+      expect(await registry.terms(STRANGER_ID, Tier.ZK)).to.deep.equal([true, 30n, config.verifier, commitment]);
+    });
+
+    it("reverts when a private-weights model has no commitment", async function () {
+      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      await expect(
+        registry
+          .connect(stranger)
+          .registerModel(STRANGER_ID, { ...config, privateWeights: true, weightsCommitment: ZeroHash }),
+      )
+        .to.be.revertedWithCustomError(registry, "ModelRegistryInvalidWeightsCommitment")
+        .withArgs(ZeroHash);
+    });
+
+    it("reverts when a private-weights commitment is not below the SNARK field, so no proof could output it", async function () {
+      const { registry, stranger, config } = await networkHelpers.loadFixture(deployedModelRegistry);
+      const outOfField = `0x${SNARK_SCALAR_FIELD.toString(16)}`;
+      await expect(
+        registry
+          .connect(stranger)
+          .registerModel(STRANGER_ID, { ...config, privateWeights: true, weightsCommitment: outOfField }),
+      )
+        .to.be.revertedWithCustomError(registry, "ModelRegistryInvalidWeightsCommitment")
+        .withArgs(outOfField);
+    });
+  });
+
   describe("terms", function () {
     it("accepts a tier in the model's mask, with its price and verifier", async function () {
       const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
-      expect(await registry.terms(MODEL_ID, Tier.ZK)).to.deep.equal([true, 30n, config.verifier]);
-      expect(await registry.terms(MODEL_ID, Tier.SIGNED)).to.deep.equal([true, 10n, config.verifier]);
+      expect(await registry.terms(MODEL_ID, Tier.ZK)).to.deep.equal([true, 30n, config.verifier, ZeroHash]);
+      expect(await registry.terms(MODEL_ID, Tier.SIGNED)).to.deep.equal([true, 10n, config.verifier, ZeroHash]);
     });
 
     it("does not accept a tier outside the model's mask", async function () {
       const { registry, config } = await networkHelpers.loadFixture(deployedModelRegistry);
-      expect(await registry.terms(MODEL_ID, Tier.TEE)).to.deep.equal([false, 20n, config.verifier]);
+      expect(await registry.terms(MODEL_ID, Tier.TEE)).to.deep.equal([false, 20n, config.verifier, ZeroHash]);
     });
 
     it("does not accept any tier of an unknown model, without reverting", async function () {
       const { registry } = await networkHelpers.loadFixture(deployedModelRegistry);
       for (const tier of ALL_TIERS) {
-        expect(await registry.terms(NEW_ID, tier)).to.deep.equal([false, 0n, ZeroAddress]);
+        expect(await registry.terms(NEW_ID, tier)).to.deep.equal([false, 0n, ZeroAddress, ZeroHash]);
       }
     });
 

@@ -45,6 +45,7 @@ contract InferenceSettlementFuzzTest is TestBase {
                 verifier: address(0),
                 verifyingKeyHash: bytes32(0),
                 weightsCommitment: bytes32(uint256(1)),
+                privateWeights: false,
                 inputSize: 4,
                 outputSize: 1,
                 fracBits: 8,

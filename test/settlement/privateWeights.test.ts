@@ -1,0 +1,162 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
+import { inferLinear, loadLinearModel, type LinearModel } from "../../sdk/models/linear.js";
+import { fulfilOrder } from "../../sdk/settlement/fulfil.js";
+import { toBytes32, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
+import { modelIdFor } from "../../sdk/settlement/modelIds.js";
+import { buildOrder } from "../../sdk/settlement/order.js";
+import { ZkProver, type ResultProver } from "../../sdk/settlement/provers.js";
+import { RequestIdAllocator } from "../../sdk/settlement/requestIds.js";
+import { submitBatch } from "../../sdk/settlement/submit.js";
+import { signOrder } from "../../sdk/settlement/typedData.js";
+import { Mode, Tier } from "../../sdk/tiers.js";
+import { modelWeights, weightsCommitment } from "../../sdk/zk/modelWeights.js";
+import { hashVector } from "../../sdk/zk/poseidon.js";
+import { encodeZkProof, proveInference } from "../../sdk/zk/prove.js";
+import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
+
+const connection = await network.create();
+const { networkHelpers, ethers } = connection;
+
+const CIRCUIT = "LinearPrivate_4";
+const PRICE = 4_000n;
+
+interface PrivateModelFixture {
+  scenario: Scenario;
+  modelId: Hex;
+  /** A second model on the same verifier whose registered commitment is not the one of the weights used. */
+  wrongCommitmentId: Hex;
+  model: LinearModel;
+}
+
+/** The named fixture: the local scenario plus the Linear_4 weights registered as a private-weights model. */
+async function privateWeightsModel(): Promise<PrivateModelFixture> {
+  const scenario = await setUpScenario(connection, { clientCount: 2, deposit: 1_000_000n });
+  const admin = await scenario.system.admin.getAddress();
+  const verifier = await ethers.deployContract("LinearPrivate_4Verifier");
+  const config = {
+    verifier: await verifier.getAddress(),
+    verifyingKeyHash: await verifier.verifyingKeyHash(),
+    weightsCommitment: toBytes32(weightsCommitment(CIRCUIT)),
+    privateWeights: true,
+    inputSize: 4,
+    outputSize: 1,
+    fracBits: 8,
+    acceptedTiers: 1 << Tier.ZK,
+    prices: [PRICE, 0n, 0n] as [bigint, bigint, bigint],
+  };
+  const modelId = modelIdFor(admin, CIRCUIT);
+  const wrongCommitmentId = modelIdFor(admin, `${CIRCUIT} with a stale commitment`);
+  await (await scenario.system.modelRegistry.registerModel(modelId, config)).wait();
+  await (
+    await scenario.system.modelRegistry.registerModel(wrongCommitmentId, {
+      ...config,
+      weightsCommitment: toBytes32(hashVector([1n, 2n, 3n, 4n, 5n])),
+    })
+  ).wait();
+  return { scenario, modelId, wrongCommitmentId, model: loadLinearModel("Linear_4") };
+}
+
+/** A prover that runs the private-weights circuit with weights of its own choosing (an honest or a cheating one). */
+function proverWith(weights: bigint[], bias: bigint): ResultProver {
+  return {
+    tier: Tier.ZK,
+    async prove(order, outcome) {
+      const witness = { w: weights.map(String), b: String(bias) };
+      const { proof } = await proveInference(CIRCUIT, [...outcome.input], BigInt(order.requestId), witness);
+      return encodeZkProof(proof) as Hex;
+    },
+  };
+}
+
+const ids = new RequestIdAllocator();
+
+/** A client's order for the model, fulfilled by `prover` with the reference inference of `model`. */
+async function zkItem(
+  fixture: PrivateModelFixture,
+  seed: number,
+  options: { modelId?: Hex; prover?: ResultProver; model?: LinearModel } = {},
+): Promise<SettlementItem> {
+  const { scenario } = fixture;
+  const latest = await ethers.provider.getBlock("latest");
+  const input = [BigInt(seed * 37 - 500), BigInt(200 - seed * 11), BigInt(seed * 53), BigInt(-seed * 29)];
+  const order = buildOrder({
+    requestId: ids.next(),
+    modelId: options.modelId ?? fixture.modelId,
+    client: await scenario.clients[0].getAddress(),
+    provider: await scenario.provider.getAddress(),
+    tier: Tier.ZK,
+    input,
+    price: PRICE,
+    deadline: BigInt(latest!.timestamp) + 3600n,
+  });
+  const signature = await signOrder(scenario.clients[0], scenario.domain, order);
+  const model = options.model ?? fixture.model;
+  const { item } = await fulfilOrder(
+    order,
+    signature,
+    input,
+    (x) => [inferLinear(model, [...x])],
+    options.prover ?? new ZkProver(CIRCUIT),
+  );
+  return item;
+}
+
+describe("InferenceSettlement with a private-weights model", function () {
+  it("the committed weights are the ones circuits.json trained, and the circuit outputs their commitment", async function () {
+    const { model } = await networkHelpers.loadFixture(privateWeightsModel);
+    expect(modelWeights(loadCircuitInstance("Linear_4")).vector).to.deep.equal([...model.weights, model.bias]);
+    const { publicSignals } = await proveInference(CIRCUIT, [1n, 2n, 3n, 4n], 7n);
+    expect(publicSignals.weightsCommitment).to.equal(weightsCommitment(CIRCUIT));
+    expect(publicSignals.requestId).to.equal(7n);
+  });
+
+  it("settles one proof alone and three in one batch check, and pays for each", async function () {
+    const fixture = await networkHelpers.loadFixture(privateWeightsModel);
+    const { settlement } = fixture.scenario.system;
+    const provider = await fixture.scenario.provider.getAddress();
+    const before = await settlement.earningsOf(provider);
+
+    const single = await zkItem(fixture, 1);
+    expect((await submitBatch(settlement, [single], Mode.Atomic)).outcomes[0].settled).to.equal(true);
+    const batch = [await zkItem(fixture, 2), await zkItem(fixture, 3), await zkItem(fixture, 4)];
+    const { outcomes } = await submitBatch(settlement, batch, Mode.Atomic);
+    expect(outcomes.every((o) => o.settled)).to.equal(true);
+    expect((await settlement.earningsOf(provider)) - before).to.equal(4n * PRICE);
+  });
+
+  it("rejects a proof made with other weights than the registered commitment, alone and inside a batch", async function () {
+    const fixture = await networkHelpers.loadFixture(privateWeightsModel);
+    const { settlement } = fixture.scenario.system;
+    const { model } = fixture;
+    // A provider that swaps in cheaper weights: the circuit is satisfied, but its weights commitment differs.
+    const cheatWeights = model.weights.map((w, i) => (i === 0 ? w + 1n : w));
+    const cheat = { ...model, weights: cheatWeights };
+    const forged = await zkItem(fixture, 5, { prover: proverWith(cheatWeights, model.bias), model: cheat });
+
+    await expect(settlement.settle([forged], Mode.Atomic))
+      .to.be.revertedWithCustomError(settlement, "SettlementInvalidZkProof")
+      .withArgs(forged.requestId);
+    const honest = [await zkItem(fixture, 6), await zkItem(fixture, 7)];
+    const { outcomes } = await submitBatch(settlement, [honest[0], forged, honest[1]], Mode.Partial);
+    expect(outcomes.map((o) => o.settled)).to.deep.equal([true, false, true]);
+    expect(outcomes[1].reason).to.equal(`SettlementInvalidZkProof(${forged.requestId})`);
+  });
+
+  it("rejects honest proofs for a model whose registered commitment is not their weights'", async function () {
+    const fixture = await networkHelpers.loadFixture(privateWeightsModel);
+    const { settlement } = fixture.scenario.system;
+    const items = [
+      await zkItem(fixture, 8, { modelId: fixture.wrongCommitmentId }),
+      await zkItem(fixture, 9, { modelId: fixture.wrongCommitmentId }),
+    ];
+    await expect(settlement.settle(items.slice(0, 1), Mode.Atomic))
+      .to.be.revertedWithCustomError(settlement, "SettlementInvalidZkProof")
+      .withArgs(items[0].requestId);
+    await expect(settlement.settle(items, Mode.Atomic))
+      .to.be.revertedWithCustomError(settlement, "SettlementInvalidZkProof")
+      .withArgs(items[0].requestId);
+  });
+});
