@@ -18,7 +18,8 @@ interface ITeeRegistry {
         Expired, // the attestation is older than the maximum age: re-attest
         MeasurementRevoked, // governance no longer allows the enclave's measurement for the model
         WrongModel, // the key registered for another model
-        Stale // the heartbeat policy is on and the enclave's last heartbeat is older than the interval
+        Stale, // the heartbeat policy is on and the enclave's last heartbeat is older than the interval
+        VerifierRevoked // governance removed the attestation verifier that admitted the key
     }
 
     /// @notice A registered enclave key.
@@ -31,6 +32,7 @@ interface ITeeRegistry {
         IAttestationVerifier.TcbStatus tcbStatus; // as the attestation verifier reported it
         bytes32 modelId;
         bytes32 measurement;
+        address verifier; // the attestation verifier of the last (re-)attestation
     }
 
     /// @notice The attestation verifier is not on the allow-list.
@@ -107,7 +109,8 @@ interface ITeeRegistry {
     /// @notice Revokes `measurement` for `modelId`; only governors.
     function revokeMeasurement(bytes32 modelId, bytes32 measurement) external;
 
-    /// @notice Adds or removes an attestation verifier; only governors.
+    /// @notice Adds or removes an attestation verifier; only governors. Removing one disables the keys it admitted at
+    /// once (until they re-attest through an allowed verifier); adding it back restores them.
     function setAttestationVerifier(address verifier, bool allowed) external;
 
     /// @notice Sets how long an attestation stays valid; only governors.

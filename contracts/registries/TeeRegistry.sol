@@ -129,7 +129,8 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
             lastHeartbeat: uint64(block.timestamp),
             tcbStatus: result.tcbStatus,
             modelId: modelId,
-            measurement: result.measurement
+            measurement: result.measurement,
+            verifier: verifier
         });
         emit EnclaveRegistered(enclaveKey, msg.sender, modelId, result.measurement, expiresAt);
         emit EnclaveAttested(enclaveKey, verifier, result.measurement, result.tcbStatus, result.tcbId);
@@ -156,6 +157,7 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
         enclave.expiresAt = newExpiresAt;
         enclave.lastHeartbeat = uint64(block.timestamp);
         enclave.tcbStatus = result.tcbStatus;
+        enclave.verifier = verifier;
     }
 
     /// @inheritdoc ITeeRegistry
@@ -191,6 +193,7 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
             return (operator, EnclaveStatus.Stale);
         }
         if (!_allowedMeasurements[modelId][enclave.measurement]) return (operator, EnclaveStatus.MeasurementRevoked);
+        if (!_attestationVerifiers[enclave.verifier]) return (operator, EnclaveStatus.VerifierRevoked);
         return (operator, EnclaveStatus.Active);
     }
 

@@ -25,6 +25,7 @@ enum Status {
   MeasurementRevoked,
   WrongModel,
   Stale,
+  VerifierRevoked,
 }
 
 /** Mirrors `IAttestationVerifier.TcbStatus`. */
@@ -307,6 +308,7 @@ describe("TeeRegistry", function () {
         BigInt(TcbStatus.UpToDate), // as the test vendor vouches
         MODEL,
         MEASUREMENT,
+        f.verifier,
       ]);
     });
 
@@ -770,6 +772,31 @@ describe("TeeRegistry", function () {
       ]);
       await (await registry.allowMeasurement(MODEL, MEASUREMENT)).wait();
       expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+
+    it("reports VerifierRevoked at once when governance removes the verifier that admitted the key, Active when re-added", async function () {
+      const { registry, operator, enclave, verifier } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await registry.setAttestationVerifier(verifier, false)).wait();
+      expect(await registry.enclaveStatus(enclave.address, MODEL)).to.deep.equal([
+        operator.address,
+        BigInt(Status.VerifierRevoked),
+      ]);
+      await (await registry.setAttestationVerifier(verifier, true)).wait();
+      expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+
+    it("reports Active again once a key of a removed verifier re-attests through another one", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const attester = await f.system.signedAttesterVerifier.getAddress();
+      await (await f.registry.setAttestationVerifier(f.verifier, false)).wait();
+      const { context, bindingBlock } = await latestContext(f, f.operator);
+      const expiresAt = BigInt(await networkHelpers.time.latest()) + 600n;
+      const statement = await f.enclave.attestViaAttester(testAttester(), attester, context, expiresAt);
+      await (
+        await f.registry.connect(f.operator).reattest(f.enclave.address, attester, statement, bindingBlock)
+      ).wait();
+      expect((await f.registry.getEnclave(f.enclave.address)).verifier).to.equal(attester);
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
     });
 
     it("reports WrongModel for another model, even one that allows the measurement", async function () {
