@@ -238,6 +238,8 @@ function tlv03(bits: number): Uint8Array {
  * keccak256(TCB element), QE ISVSVN, TEE TCB SVN (TDX, zero for SGX))).
  */
 export function dcapTcbId(chain: PckChain, teeType: number, qeIsvSvn: number, teeTcbSvn: Hex): Hex {
+  if (!/^0x[0-9a-fA-F]{32}$/.test(teeTcbSvn)) throw new Error(`TEE TCB SVN must be 16 bytes of hex, got ${teeTcbSvn}`);
+  if (!Number.isInteger(qeIsvSvn) || qeIsvSvn < 0 || qeIsvSvn > 0xffff) throw new Error("QE ISVSVN must be a uint16");
   return keccak256(
     AbiCoder.defaultAbiCoder().encode(
       ["uint256", "bytes32", "bytes32", "uint256", "bytes16"],
