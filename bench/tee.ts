@@ -244,8 +244,8 @@ ${withoutPrecompile.map((r) => `| ${r.path} | ${r.gas} |`).join("\n")}
 ## One TEE result in a settlement batch
 
 The enclave registered with the SGX quote above signs the TEE items; the settlement checks the registry
-(\`enclaveStatus\`: registered, not revoked, this model, not expired, heartbeat policy, measurement still allowed) and
-one secp256k1 signature. The attestation is not re-verified per result.
+(\`enclaveStatus\`: registered, not revoked, this model, not expired, heartbeat policy, measurement and verifier still
+allowed) and one secp256k1 signature. The attestation is not re-verified per result.
 
 | batch | items | gas per TEE item (marginal) | gas per item (whole transaction / items) |
 |---|---|---|---|
