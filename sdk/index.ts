@@ -31,7 +31,48 @@ export {
   type ItemOutcome,
   type TierGas,
 } from "./settlement/submit.js";
-export { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "./tee/enclave.js";
+export {
+  SimulatedEnclave,
+  enclaveBinding,
+  type EnclaveBindingContext,
+  type SimulatedEnclaveOptions,
+  type TeeIdentity,
+} from "./tee/enclave.js";
+export { HEARTBEAT_TYPES, teeRegistryDomain } from "./tee/heartbeat.js";
+export { P256_N, p256Coordinates, p256KeyFromLabel, type P256Key } from "./tee/p256.js";
+export {
+  DEFAULT_PCK_CHAIN_SEED,
+  DEFAULT_PLATFORM_TCB,
+  createTestPckChain,
+  dcapTcbId,
+  testRootKey,
+  type PckChain,
+  type PckChainOptions,
+  type PlatformTcb,
+} from "./tee/pckChain.js";
+export {
+  INTEL_QE_VENDOR_ID,
+  TEE_TYPE,
+  buildQuoteV4,
+  createQuotingPlatform,
+  sgxMeasurement,
+  tdxMeasurement,
+  testQeMrSigner,
+  type QuoteLayout,
+  type QuoteOptions,
+  type QuotingPlatform,
+  type SgxReportInput,
+  type TdxReportInput,
+} from "./tee/quoteV4.js";
+export {
+  ATTESTER_STATEMENT_TYPES,
+  TEST_ATTESTER_PRIVATE_KEY,
+  nitroMeasurement,
+  signAttesterStatement,
+  signedAttesterDomain,
+  testAttester,
+  type AttesterStatement,
+} from "./tee/signedAttester.js";
 export {
   TEST_VENDOR_ADDRESS,
   signTestAttestation,

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IAttestationVerifier} from "./IAttestationVerifier.sol";
+
 /// @title ITeeRegistry
 /// @notice Governance allows enclave measurements per model; an enclave key registers once with an attestation
 /// (checked by an allowed `IAttestationVerifier`) whose report data binds the key, its operator, the chain, this
 /// registry and a recent block hash. Result checks re-read the allow-list, so revoking a measurement disables its keys at once.
+/// Policies: an attestation expires after `maxAttestationAge` (re-attest); when `maxHeartbeatInterval` is set, an enclave
+/// must also prove it is alive (a heartbeat signed by its key) that often; only TCB statuses governance accepts register.
 interface ITeeRegistry {
     /// @notice Whether an enclave key can sign results for a model right now.
     enum EnclaveStatus {
@@ -13,7 +17,9 @@ interface ITeeRegistry {
         Revoked, // the key was revoked
         Expired, // the attestation is older than the maximum age: re-attest
         MeasurementRevoked, // governance no longer allows the enclave's measurement for the model
-        WrongModel // the key registered for another model
+        WrongModel, // the key registered for another model
+        Stale, // the heartbeat policy is on and the enclave's last heartbeat is older than the interval
+        VerifierRevoked // governance removed the attestation verifier that admitted the key
     }
 
     /// @notice A registered enclave key.
@@ -22,8 +28,11 @@ interface ITeeRegistry {
         uint64 registeredAt;
         uint64 expiresAt;
         bool revoked;
+        uint64 lastHeartbeat; // registration, re-attestation or heartbeat
+        IAttestationVerifier.TcbStatus tcbStatus; // as the attestation verifier reported it
         bytes32 modelId;
         bytes32 measurement;
+        address verifier; // the attestation verifier of the last (re-)attestation
     }
 
     /// @notice The attestation verifier is not on the allow-list.
@@ -48,6 +57,10 @@ interface ITeeRegistry {
     error TeeRegistryMeasurementNotAllowed(bytes32 modelId, bytes32 measurement);
     /// @notice The maximum attestation age must be positive.
     error TeeRegistryZeroMaxAge();
+    /// @notice The attestation's TCB status is not one governance accepts.
+    error TeeRegistryTcbNotAccepted(IAttestationVerifier.TcbStatus tcbStatus);
+    /// @notice The heartbeat is not signed by the enclave key over this registry, chain and block.
+    error TeeRegistryInvalidHeartbeat(address enclaveKey, address recovered);
 
     /// @notice Governance allowed a measurement for a model.
     event MeasurementAllowed(bytes32 indexed modelId, bytes32 indexed measurement);
@@ -75,6 +88,20 @@ interface ITeeRegistry {
     );
     /// @notice An enclave key was revoked.
     event EnclaveRevoked(address indexed enclaveKey, address indexed by);
+    /// @notice An attestation was accepted for an enclave key (at registration and at each re-attestation).
+    event EnclaveAttested(
+        address indexed enclaveKey,
+        address indexed verifier,
+        bytes32 measurement,
+        IAttestationVerifier.TcbStatus tcbStatus,
+        bytes32 tcbId
+    );
+    /// @notice An enclave proved it is alive.
+    event EnclaveHeartbeat(address indexed enclaveKey, uint64 oldHeartbeat, uint64 newHeartbeat);
+    /// @notice The heartbeat interval changed (0: no heartbeat required).
+    event MaxHeartbeatIntervalUpdated(uint64 oldInterval, uint64 newInterval);
+    /// @notice The set of accepted TCB statuses changed (bit i set: `TcbStatus(i)` accepted).
+    event AcceptedTcbStatusesUpdated(uint16 oldMask, uint16 newMask);
 
     /// @notice Allows `measurement` for `modelId`; only governors.
     function allowMeasurement(bytes32 modelId, bytes32 measurement) external;
@@ -82,11 +109,23 @@ interface ITeeRegistry {
     /// @notice Revokes `measurement` for `modelId`; only governors.
     function revokeMeasurement(bytes32 modelId, bytes32 measurement) external;
 
-    /// @notice Adds or removes an attestation verifier; only governors.
+    /// @notice Adds or removes an attestation verifier; only governors. Removing one disables the keys it admitted at
+    /// once (until they re-attest through an allowed verifier); adding it back restores them.
     function setAttestationVerifier(address verifier, bool allowed) external;
 
     /// @notice Sets how long an attestation stays valid; only governors.
     function setMaxAttestationAge(uint64 newMaxAge) external;
+
+    /// @notice Sets how often an enclave must send a heartbeat (0: never); only governors. Applies at once.
+    function setMaxHeartbeatInterval(uint64 newInterval) external;
+
+    /// @notice Sets the accepted TCB statuses (bit i set: `TcbStatus(i)` accepted) for new attestations; only governors.
+    function setAcceptedTcbStatuses(uint16 newMask) external;
+
+    /// @notice Records that the enclave is alive: `signature` by the enclave key over the EIP-712
+    /// `Heartbeat(address enclaveKey,uint256 blockNumber,bytes32 blockHash)` of one of the last 256 blocks. Anyone may
+    /// relay it.
+    function heartbeat(address enclaveKey, uint256 blockNumber, bytes calldata signature) external;
 
     /// @notice Registers `enclaveKey` for `modelId`, operated by the caller, with an attestation whose report data
     /// is `enclaveBinding(enclaveKey, caller, bindingBlock)`.

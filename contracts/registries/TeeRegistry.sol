@@ -2,30 +2,47 @@
 pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
 import {ITeeRegistry} from "../interfaces/ITeeRegistry.sol";
 
 /// @title TeeRegistry
 /// @notice Enclave keys of the TEE tier, each registered once with a hardware attestation.
-contract TeeRegistry is ITeeRegistry, AccessControl {
+contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
     /// @notice The role that keeps the measurement and attestation-verifier allow-lists.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+    /// @notice The EIP-712 type of a heartbeat, signed by the enclave key.
+    bytes32 public constant HEARTBEAT_TYPEHASH = keccak256(
+        "Heartbeat(address enclaveKey,uint256 blockNumber,bytes32 blockHash)"
+    );
 
     /// @notice How long an attestation stays valid before the enclave must re-attest.
     uint64 public maxAttestationAge;
+    /// @notice How often an enclave must send a heartbeat; 0: never (the default).
+    uint64 public maxHeartbeatInterval;
+    /// @notice Accepted TCB statuses of new attestations, bit i for `TcbStatus(i)`; UpToDate and SWHardeningNeeded by
+    /// default.
+    uint16 public acceptedTcbStatuses;
 
     mapping(address enclaveKey => Enclave) private _enclaves;
     mapping(bytes32 modelId => mapping(bytes32 measurement => bool)) private _allowedMeasurements;
     mapping(address verifier => bool) private _attestationVerifiers;
 
-    constructor(address admin, uint64 maxAttestationAge_) {
+    constructor(address admin, uint64 maxAttestationAge_) EIP712("TeeRegistry", "1") {
         if (admin == address(0)) revert TeeRegistryZeroAddress();
         if (maxAttestationAge_ == 0) revert TeeRegistryZeroMaxAge();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNOR_ROLE, admin);
         maxAttestationAge = maxAttestationAge_;
         emit MaxAttestationAgeUpdated(0, maxAttestationAge_);
+        uint16 accepted = uint16(
+            (1 << uint8(IAttestationVerifier.TcbStatus.UpToDate)) |
+                (1 << uint8(IAttestationVerifier.TcbStatus.SWHardeningNeeded))
+        );
+        acceptedTcbStatuses = accepted;
+        emit AcceptedTcbStatusesUpdated(0, accepted);
     }
 
     /// @inheritdoc ITeeRegistry
@@ -55,6 +72,35 @@ contract TeeRegistry is ITeeRegistry, AccessControl {
     }
 
     /// @inheritdoc ITeeRegistry
+    function setMaxHeartbeatInterval(uint64 newInterval) external onlyRole(GOVERNOR_ROLE) {
+        emit MaxHeartbeatIntervalUpdated(maxHeartbeatInterval, newInterval);
+        maxHeartbeatInterval = newInterval;
+    }
+
+    /// @inheritdoc ITeeRegistry
+    function setAcceptedTcbStatuses(uint16 newMask) external onlyRole(GOVERNOR_ROLE) {
+        emit AcceptedTcbStatusesUpdated(acceptedTcbStatuses, newMask);
+        acceptedTcbStatuses = newMask;
+    }
+
+    /// @inheritdoc ITeeRegistry
+    function heartbeat(address enclaveKey, uint256 blockNumber, bytes calldata signature) external {
+        Enclave storage enclave = _enclaves[enclaveKey];
+        if (enclave.operator == address(0)) revert TeeRegistryUnknownEnclave(enclaveKey);
+        if (enclave.revoked) revert TeeRegistryEnclaveRevoked(enclaveKey);
+        _checkRecentBlock(blockNumber);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(HEARTBEAT_TYPEHASH, enclaveKey, blockNumber, blockhash(blockNumber)))
+        );
+        (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err != ECDSA.RecoverError.NoError || recovered != enclaveKey) {
+            revert TeeRegistryInvalidHeartbeat(enclaveKey, recovered);
+        }
+        emit EnclaveHeartbeat(enclaveKey, enclave.lastHeartbeat, uint64(block.timestamp));
+        enclave.lastHeartbeat = uint64(block.timestamp);
+    }
+
+    /// @inheritdoc ITeeRegistry
     function registerEnclave(
         bytes32 modelId,
         address enclaveKey,
@@ -67,17 +113,27 @@ contract TeeRegistry is ITeeRegistry, AccessControl {
         if (enclave.revoked) revert TeeRegistryEnclaveRevoked(enclaveKey);
         if (enclave.operator != address(0)) revert TeeRegistryEnclaveExists(enclaveKey);
 
-        bytes32 measurement = _attest(modelId, enclaveKey, verifier, attestation, bindingBlock);
+        IAttestationVerifier.Attestation memory result = _attest(
+            modelId,
+            enclaveKey,
+            verifier,
+            attestation,
+            bindingBlock
+        );
         uint64 expiresAt = uint64(block.timestamp) + maxAttestationAge;
         _enclaves[enclaveKey] = Enclave({
             operator: msg.sender,
             registeredAt: uint64(block.timestamp),
             expiresAt: expiresAt,
             revoked: false,
+            lastHeartbeat: uint64(block.timestamp),
+            tcbStatus: result.tcbStatus,
             modelId: modelId,
-            measurement: measurement
+            measurement: result.measurement,
+            verifier: verifier
         });
-        emit EnclaveRegistered(enclaveKey, msg.sender, modelId, measurement, expiresAt);
+        emit EnclaveRegistered(enclaveKey, msg.sender, modelId, result.measurement, expiresAt);
+        emit EnclaveAttested(enclaveKey, verifier, result.measurement, result.tcbStatus, result.tcbId);
     }
 
     /// @inheritdoc ITeeRegistry
@@ -87,11 +143,21 @@ contract TeeRegistry is ITeeRegistry, AccessControl {
         if (enclave.operator != msg.sender) revert TeeRegistryNotOperator(enclaveKey, msg.sender);
         if (enclave.revoked) revert TeeRegistryEnclaveRevoked(enclaveKey);
 
-        bytes32 newMeasurement = _attest(enclave.modelId, enclaveKey, verifier, attestation, bindingBlock);
+        IAttestationVerifier.Attestation memory result = _attest(
+            enclave.modelId,
+            enclaveKey,
+            verifier,
+            attestation,
+            bindingBlock
+        );
         uint64 newExpiresAt = uint64(block.timestamp) + maxAttestationAge;
-        emit EnclaveReattested(enclaveKey, enclave.measurement, newMeasurement, enclave.expiresAt, newExpiresAt);
-        enclave.measurement = newMeasurement;
+        emit EnclaveReattested(enclaveKey, enclave.measurement, result.measurement, enclave.expiresAt, newExpiresAt);
+        emit EnclaveAttested(enclaveKey, verifier, result.measurement, result.tcbStatus, result.tcbId);
+        enclave.measurement = result.measurement;
         enclave.expiresAt = newExpiresAt;
+        enclave.lastHeartbeat = uint64(block.timestamp);
+        enclave.tcbStatus = result.tcbStatus;
+        enclave.verifier = verifier;
     }
 
     /// @inheritdoc ITeeRegistry
@@ -122,7 +188,12 @@ contract TeeRegistry is ITeeRegistry, AccessControl {
         if (enclave.revoked) return (operator, EnclaveStatus.Revoked);
         if (enclave.modelId != modelId) return (operator, EnclaveStatus.WrongModel);
         if (block.timestamp >= enclave.expiresAt) return (operator, EnclaveStatus.Expired);
+        uint64 interval = maxHeartbeatInterval;
+        if (interval != 0 && block.timestamp > uint256(enclave.lastHeartbeat) + interval) {
+            return (operator, EnclaveStatus.Stale);
+        }
         if (!_allowedMeasurements[modelId][enclave.measurement]) return (operator, EnclaveStatus.MeasurementRevoked);
+        if (!_attestationVerifiers[enclave.verifier]) return (operator, EnclaveStatus.VerifierRevoked);
         return (operator, EnclaveStatus.Active);
     }
 
@@ -136,28 +207,33 @@ contract TeeRegistry is ITeeRegistry, AccessControl {
         return _allowedMeasurements[modelId][measurement];
     }
 
-    /// @dev Verifies an attestation for `enclaveKey`, operated by the caller, and returns its measurement, which must
-    /// be allowed for the model. Binding the caller means a registration copied from the mempool fails for anyone
-    /// else.
+    /// @dev Verifies an attestation for `enclaveKey`, operated by the caller, and returns what it proves: its
+    /// measurement must be allowed for the model and its TCB status accepted. Binding the caller means a registration
+    /// copied from the mempool fails for anyone else.
     function _attest(
         bytes32 modelId,
         address enclaveKey,
         address verifier,
         bytes calldata attestation,
         uint256 bindingBlock
-    ) private view returns (bytes32) {
+    ) private view returns (IAttestationVerifier.Attestation memory result) {
         if (!_attestationVerifiers[verifier]) revert TeeRegistryUnknownAttestationVerifier(verifier);
-        // blockhash is only available for the last 256 blocks, and a fresh block proves the quote is recent.
-        if (bindingBlock >= block.number || block.number - bindingBlock > 256) {
-            revert TeeRegistryStaleBindingBlock(bindingBlock, block.number);
-        }
-        IAttestationVerifier.Attestation memory result = IAttestationVerifier(verifier).verifyAttestation(attestation);
+        _checkRecentBlock(bindingBlock);
+        result = IAttestationVerifier(verifier).verifyAttestation(attestation);
         bytes32 expected = enclaveBinding(enclaveKey, msg.sender, bindingBlock);
         if (result.reportData != expected) revert TeeRegistryReportDataMismatch(expected, result.reportData);
         if (result.debug) revert TeeRegistryDebugEnclave(result.measurement);
         if (!_allowedMeasurements[modelId][result.measurement]) {
             revert TeeRegistryMeasurementNotAllowed(modelId, result.measurement);
         }
-        return result.measurement;
+        if (acceptedTcbStatuses & (1 << uint8(result.tcbStatus)) == 0)
+            revert TeeRegistryTcbNotAccepted(result.tcbStatus);
+    }
+
+    /// @dev blockhash is only available for the last 256 blocks, and a fresh block proves the signature is recent.
+    function _checkRecentBlock(uint256 blockNumber) private view {
+        if (blockNumber >= block.number || block.number - blockNumber > 256) {
+            revert TeeRegistryStaleBindingBlock(blockNumber, block.number);
+        }
     }
 }

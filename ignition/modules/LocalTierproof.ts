@@ -1,16 +1,20 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
+import { testRootKey } from "../../sdk/tee/pckChain.js";
+import { testQeMrSigner } from "../../sdk/tee/quoteV4.js";
+import { testAttester } from "../../sdk/tee/signedAttester.js";
 import { TEST_VENDOR_ADDRESS } from "../../sdk/tee/testVendor.js";
 
 const DAY = 24n * 60n * 60n;
 
 /**
  * The whole tierproof system for a local or test network: a test token (EIP-2612 + EIP-3009), the three registries,
- * the test-vendor attestation adapter (allowed in the TeeRegistry), the settlement contract, the SIGNED-result dispute contract (wired into settlement, with the
- * signer registry's slasher role), and the generated
+ * the attestation adapters allowed in the TeeRegistry (test vendor, Intel DCAP v4 pinning the sdk/tee test root, signed
+ * attester with the sdk/tee test attester), the settlement contract, the SIGNED-result dispute contract (wired into
+ * settlement, with the signer registry's slasher role), and the generated
  * Groth16 verifiers of the `Linear_4` and `Mlp_4-8-3` (Iris) circuits. Account 0 is the admin and governor.
  *
- * Never use this module on a public network: the test-vendor adapter accepts attestations signed by a public key.
+ * Never use this module on a public network: the test vendor, test root and test attester keys are public.
  */
 export default buildModule("LocalTierproof", (m) => {
   const admin = m.getAccount(0);
@@ -28,6 +32,19 @@ export default buildModule("LocalTierproof", (m) => {
     m.getParameter("attestationVendor", TEST_VENDOR_ADDRESS),
   ]);
   m.call(teeRegistry, "setAttestationVerifier", [testVendorVerifier, true]);
+  // Intel DCAP quotes under the sdk/tee test PCK chain (pass Intel's SGX Root CA key and QE signer elsewhere)
+  const testRoot = testRootKey();
+  const dcapVerifier = m.contract("DcapQuoteV4Verifier", [
+    admin,
+    m.getParameter("dcapRootKeyX", testRoot.x),
+    m.getParameter("dcapRootKeyY", testRoot.y),
+    m.getParameter("dcapQeMrSigner", testQeMrSigner()),
+  ]);
+  m.call(teeRegistry, "setAttestationVerifier", [dcapVerifier, true], { id: "allowDcapVerifier" });
+  // Nitro-style attester statements, signed by the sdk/tee test attester key
+  const signedAttesterVerifier = m.contract("SignedAttesterVerifier", [admin]);
+  m.call(signedAttesterVerifier, "setAttester", [m.getParameter("attester", testAttester().address), true]);
+  m.call(teeRegistry, "setAttestationVerifier", [signedAttesterVerifier, true], { id: "allowSignedAttester" });
 
   const settlement = m.contract("InferenceSettlement", [
     token,
@@ -61,6 +78,8 @@ export default buildModule("LocalTierproof", (m) => {
     signerRegistry,
     teeRegistry,
     testVendorVerifier,
+    dcapVerifier,
+    signedAttesterVerifier,
     settlement,
     disputes,
     linear4Verifier,

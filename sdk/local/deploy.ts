@@ -3,17 +3,21 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import LocalTierproof from "../../ignition/modules/LocalTierproof.js";
 import {
+  DcapQuoteV4Verifier__factory,
   InferenceSettlement__factory,
   IZkVerifier__factory,
   ModelRegistry__factory,
+  SignedAttesterVerifier__factory,
   SignerRegistry__factory,
   SignedResultDisputes__factory,
   TeeRegistry__factory,
   TestToken__factory,
   TestVendorAttestationVerifier__factory,
+  type DcapQuoteV4Verifier,
   type IZkVerifier,
   type InferenceSettlement,
   type ModelRegistry,
+  type SignedAttesterVerifier,
   type SignerRegistry,
   type SignedResultDisputes,
   type TeeRegistry,
@@ -30,6 +34,8 @@ export interface LocalSystem {
   signerRegistry: SignerRegistry;
   teeRegistry: TeeRegistry;
   testVendorVerifier: TestVendorAttestationVerifier;
+  dcapVerifier: DcapQuoteV4Verifier;
+  signedAttesterVerifier: SignedAttesterVerifier;
   settlement: InferenceSettlement;
   disputes: SignedResultDisputes;
   linear4Verifier: IZkVerifier;
@@ -63,6 +69,8 @@ export async function deployLocalSystem(
     signerRegistry: SignerRegistry__factory.connect(await at(deployed.signerRegistry), admin),
     teeRegistry: TeeRegistry__factory.connect(await at(deployed.teeRegistry), admin),
     testVendorVerifier: TestVendorAttestationVerifier__factory.connect(await at(deployed.testVendorVerifier), admin),
+    dcapVerifier: DcapQuoteV4Verifier__factory.connect(await at(deployed.dcapVerifier), admin),
+    signedAttesterVerifier: SignedAttesterVerifier__factory.connect(await at(deployed.signedAttesterVerifier), admin),
     settlement: InferenceSettlement__factory.connect(await at(deployed.settlement), admin),
     disputes: SignedResultDisputes__factory.connect(await at(deployed.disputes), admin),
     linear4Verifier: IZkVerifier__factory.connect(await at(deployed.linear4Verifier), admin),

@@ -13,7 +13,7 @@ import { SimulatedEnclave } from "../tee/enclave.js";
 import { ALL_TIERS, Tier, tierMask } from "../tiers.js";
 import { weightsCommitment } from "../zk/modelWeights.js";
 import { deployLocalSystem, type LocalSystem } from "./deploy.js";
-import { fundClient, onboardEnclave, onboardSigner } from "./onboarding.js";
+import { fundClient, onboardDcapEnclave, onboardSigner } from "./onboarding.js";
 
 /** The circuit instance the local scenario serves. */
 export const SCENARIO_CIRCUIT = "Linear_4";
@@ -76,9 +76,10 @@ export async function setUpScenario(
   const signerKey = new Wallet(id("tierproof/local/signer-key"));
   await onboardSigner(system.token, system.signerRegistry, provider, signerKey, await system.signerRegistry.minStake());
 
-  const enclave = new SimulatedEnclave(SCENARIO_MEASUREMENT);
+  // An SGX enclave (MRENCLAVE = the measurement) registered with a DCAP quote v4 under the sdk/tee test chain
+  const enclave = SimulatedEnclave.sgx(SCENARIO_MEASUREMENT, id("tierproof/enclave-signer") as Hex);
   await (await system.teeRegistry.connect(admin).allowMeasurement(modelId, SCENARIO_MEASUREMENT)).wait();
-  await onboardEnclave(system.teeRegistry, provider, enclave, await system.testVendorVerifier.getAddress(), modelId);
+  await onboardDcapEnclave(system.teeRegistry, system.dcapVerifier, provider, enclave, modelId);
 
   for (const client of clients) await fundClient(system.token, system.settlement, client, deposit);
 

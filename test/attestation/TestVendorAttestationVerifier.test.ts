@@ -1,5 +1,15 @@
 import { expect } from "chai";
-import { Signature, Wallet, ZeroAddress, concat, id, toBeHex, verifyTypedData, type TypedDataDomain } from "ethers";
+import {
+  Signature,
+  Wallet,
+  ZeroAddress,
+  ZeroHash,
+  concat,
+  id,
+  toBeHex,
+  verifyTypedData,
+  type TypedDataDomain,
+} from "ethers";
 import { network } from "hardhat";
 
 import { deployLocalSystem } from "../../sdk/local/deploy.js";
@@ -59,13 +69,15 @@ describe("TestVendorAttestationVerifier", function () {
   });
 
   describe("verifyAttestation", function () {
-    it("returns the measurement, report data and debug flag the vendor signed", async function () {
+    it("returns the measurement, report data and debug flag the vendor signed, and an up-to-date TCB", async function () {
       const { verifier, domain, statement } = await networkHelpers.loadFixture(deployedAttestationVerifier);
       const attestation = await signTestAttestation(testVendor(), domain, statement);
       expect(await verifier.verifyAttestation(attestation)).to.deep.equal([
         statement.measurement,
         statement.reportData,
         false,
+        1n, // TcbStatus.UpToDate: the test vendor stands in for the TCB collateral too
+        ZeroHash, // no TCB id
       ]);
     });
 

@@ -1,11 +1,15 @@
 import { expect } from "chai";
-import { Wallet, ZeroAddress, concat, id, verifyTypedData, type Signer } from "ethers";
+import { Wallet, ZeroAddress, ZeroHash, concat, id, verifyTypedData, type Signer } from "ethers";
 import { network } from "hardhat";
 
 import { deployLocalSystem } from "../../sdk/local/deploy.js";
 import { onboardEnclave } from "../../sdk/local/onboarding.js";
 import type { Hex } from "../../sdk/settlement/item.js";
 import { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "../../sdk/tee/enclave.js";
+import { teeRegistryDomain } from "../../sdk/tee/heartbeat.js";
+import { createTestPckChain, dcapTcbId } from "../../sdk/tee/pckChain.js";
+import { TEE_TYPE, createQuotingPlatform, type QuotingPlatform } from "../../sdk/tee/quoteV4.js";
+import { testAttester } from "../../sdk/tee/signedAttester.js";
 import { ATTESTATION_TYPES, signTestAttestation, testVendor, testVendorDomain } from "../../sdk/tee/testVendor.js";
 import { TeeRegistry__factory } from "../../typechain-types/index.js";
 
@@ -20,6 +24,20 @@ enum Status {
   Expired,
   MeasurementRevoked,
   WrongModel,
+  Stale,
+  VerifierRevoked,
+}
+
+/** Mirrors `IAttestationVerifier.TcbStatus`. */
+enum TcbStatus {
+  Unknown,
+  UpToDate,
+  SWHardeningNeeded,
+  ConfigurationNeeded,
+  ConfigurationAndSWHardeningNeeded,
+  OutOfDate,
+  OutOfDateConfigurationNeeded,
+  Revoked,
 }
 
 const MODEL = id("tee model") as Hex;
@@ -286,8 +304,11 @@ describe("TeeRegistry", function () {
         now,
         now + f.maxAge,
         false,
+        now, // the registration is the first heartbeat
+        BigInt(TcbStatus.UpToDate), // as the test vendor vouches
         MODEL,
         MEASUREMENT,
+        f.verifier,
       ]);
     });
 
@@ -753,6 +774,31 @@ describe("TeeRegistry", function () {
       expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
     });
 
+    it("reports VerifierRevoked at once when governance removes the verifier that admitted the key, Active when re-added", async function () {
+      const { registry, operator, enclave, verifier } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await registry.setAttestationVerifier(verifier, false)).wait();
+      expect(await registry.enclaveStatus(enclave.address, MODEL)).to.deep.equal([
+        operator.address,
+        BigInt(Status.VerifierRevoked),
+      ]);
+      await (await registry.setAttestationVerifier(verifier, true)).wait();
+      expect((await registry.enclaveStatus(enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+
+    it("reports Active again once a key of a removed verifier re-attests through another one", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const attester = await f.system.signedAttesterVerifier.getAddress();
+      await (await f.registry.setAttestationVerifier(f.verifier, false)).wait();
+      const { context, bindingBlock } = await latestContext(f, f.operator);
+      const expiresAt = BigInt(await networkHelpers.time.latest()) + 600n;
+      const statement = await f.enclave.attestViaAttester(testAttester(), attester, context, expiresAt);
+      await (
+        await f.registry.connect(f.operator).reattest(f.enclave.address, attester, statement, bindingBlock)
+      ).wait();
+      expect((await f.registry.getEnclave(f.enclave.address)).verifier).to.equal(attester);
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+
     it("reports WrongModel for another model, even one that allows the measurement", async function () {
       const { registry, operator, enclave } = await networkHelpers.loadFixture(deployedTeeRegistry);
       await (await registry.allowMeasurement(OTHER_MODEL, MEASUREMENT)).wait();
@@ -773,6 +819,318 @@ describe("TeeRegistry", function () {
           BigInt(Status.Revoked),
         ]);
       }
+    });
+  });
+
+  describe("setMaxHeartbeatInterval", function () {
+    it("sets the interval and emits the old and new value", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      expect(await registry.maxHeartbeatInterval()).to.equal(0n);
+      await expect(registry.setMaxHeartbeatInterval(3600n))
+        .to.emit(registry, "MaxHeartbeatIntervalUpdated")
+        .withArgs(0n, 3600n);
+      expect(await registry.maxHeartbeatInterval()).to.equal(3600n);
+    });
+
+    it("reverts when the caller is not a governor", async function () {
+      const { registry, operator, governorRole } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(registry.connect(operator).setMaxHeartbeatInterval(3600n))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(operator.address, governorRole);
+    });
+  });
+
+  describe("heartbeat", function () {
+    /** A heartbeat of `enclave` over the latest block, for `registry` (the fixture's by default). */
+    async function signedHeartbeat(f: Fixture, enclave: SimulatedEnclave, registry?: string) {
+      const block = await blockHash("latest");
+      const domain = teeRegistryDomain(f.system.chainId, registry ?? (await f.registry.getAddress()));
+      return { blockNumber: block.number, signature: await enclave.signHeartbeat(domain, block.number, block.hash) };
+    }
+
+    it("records the time, relayed by anyone, and emits the old and new heartbeat", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const { blockNumber, signature } = await signedHeartbeat(f, f.enclave);
+      const now = await pinNextTimestamp(100);
+      await expect(f.registry.connect(f.stranger).heartbeat(f.enclave.address, blockNumber, signature))
+        .to.emit(f.registry, "EnclaveHeartbeat")
+        .withArgs(f.enclave.address, f.registered.registeredAt, now);
+      expect((await f.registry.getEnclave(f.enclave.address)).lastHeartbeat).to.equal(now);
+    });
+
+    it("reverts when another key signed it", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const impostor = enclaveOf("impostor");
+      const { blockNumber, signature } = await signedHeartbeat(f, impostor);
+      await expect(f.registry.heartbeat(f.enclave.address, blockNumber, signature))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryInvalidHeartbeat")
+        .withArgs(f.enclave.address, (recovered: string) => recovered !== f.enclave.address);
+    });
+
+    it("reverts when it was signed for another registry", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const { blockNumber, signature } = await signedHeartbeat(f, f.enclave, f.stranger.address);
+      await expect(f.registry.heartbeat(f.enclave.address, blockNumber, signature)).to.be.revertedWithCustomError(
+        f.registry,
+        "TeeRegistryInvalidHeartbeat",
+      );
+    });
+
+    it("reverts when its block is more than 256 blocks old (a heartbeat cannot be signed ahead)", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const { blockNumber, signature } = await signedHeartbeat(f, f.enclave);
+      await networkHelpers.mine(257);
+      await expect(f.registry.heartbeat(f.enclave.address, blockNumber, signature))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryStaleBindingBlock")
+        .withArgs(blockNumber, (current: bigint) => current > BigInt(blockNumber) + 256n);
+    });
+
+    it("reverts when the key is unknown or revoked", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const unknown = enclaveOf("unknown");
+      const forUnknown = await signedHeartbeat(f, unknown);
+      await expect(f.registry.heartbeat(unknown.address, forUnknown.blockNumber, forUnknown.signature))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryUnknownEnclave")
+        .withArgs(unknown.address);
+      await (await f.registry.connect(f.operator).revokeEnclave(f.enclave.address)).wait();
+      const { blockNumber, signature } = await signedHeartbeat(f, f.enclave);
+      await expect(f.registry.heartbeat(f.enclave.address, blockNumber, signature))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryEnclaveRevoked")
+        .withArgs(f.enclave.address);
+    });
+  });
+
+  describe("enclaveStatus: heartbeat policy", function () {
+    it("reports Stale once the last heartbeat is older than the interval, and Active after a heartbeat", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.setMaxHeartbeatInterval(3600n)).wait();
+      await networkHelpers.time.increaseTo(f.registered.lastHeartbeat + 3600n);
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+      await networkHelpers.time.increaseTo(f.registered.lastHeartbeat + 3601n);
+      expect(await f.registry.enclaveStatus(f.enclave.address, MODEL)).to.deep.equal([
+        f.operator.address,
+        BigInt(Status.Stale),
+      ]);
+      const block = await blockHash("latest");
+      const domain = teeRegistryDomain(f.system.chainId, await f.registry.getAddress());
+      const signature = await f.enclave.signHeartbeat(domain, block.number, block.hash);
+      await (await f.registry.heartbeat(f.enclave.address, block.number, signature)).wait();
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+
+    it("never reports Stale while the interval is 0 (the default)", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await networkHelpers.time.increaseTo(f.registered.expiresAt - 1n);
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+
+    it("applies a new interval to registered enclaves at once", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await networkHelpers.time.increase(7200);
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+      await (await f.registry.setMaxHeartbeatInterval(3600n)).wait();
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Stale));
+    });
+
+    it("counts a re-attestation as a heartbeat", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.setMaxHeartbeatInterval(3600n)).wait();
+      await networkHelpers.time.increase(7200);
+      await (await reattest(f, f.enclave, f.operator)).wait();
+      expect((await f.registry.enclaveStatus(f.enclave.address, MODEL))[1]).to.equal(BigInt(Status.Active));
+    });
+  });
+
+  describe("setAcceptedTcbStatuses", function () {
+    it("starts with UpToDate and SWHardeningNeeded, and emits the old and new mask", async function () {
+      const { registry } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const initial = (1 << TcbStatus.UpToDate) | (1 << TcbStatus.SWHardeningNeeded);
+      expect(await registry.acceptedTcbStatuses()).to.equal(BigInt(initial));
+      await expect(registry.setAcceptedTcbStatuses(1 << TcbStatus.UpToDate))
+        .to.emit(registry, "AcceptedTcbStatusesUpdated")
+        .withArgs(initial, 1 << TcbStatus.UpToDate);
+    });
+
+    it("reverts when the caller is not a governor", async function () {
+      const { registry, stranger, governorRole } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(registry.connect(stranger).setAcceptedTcbStatuses(0xff))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(stranger.address, governorRole);
+    });
+
+    it("refuses new registrations whose TCB status it no longer accepts", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await (await f.registry.setAcceptedTcbStatuses(1 << TcbStatus.SWHardeningNeeded)).wait();
+      await expect(register(f, enclaveOf("new"), f.operator))
+        .to.be.revertedWithCustomError(f.registry, "TeeRegistryTcbNotAccepted")
+        .withArgs(TcbStatus.UpToDate);
+    });
+  });
+
+  describe("registerEnclave through DcapQuoteV4Verifier", function () {
+    const MR_SIGNER = id("enclave vendor") as Hex;
+    const rtmr = (i: number) => `0x${i.toString(16).padStart(2, "0").repeat(48)}` as Hex;
+
+    /** The fixture, plus the simulated platform whose chain the deployed DCAP verifier pins, and its TCB ids. */
+    async function withPlatform(f: Fixture) {
+      const now = new Date((await networkHelpers.time.latest()) * 1000);
+      const platform: QuotingPlatform = createQuotingPlatform(createTestPckChain({ now }));
+      const sgxTcb = dcapTcbId(platform.chain, TEE_TYPE.sgx, platform.qeIsvSvn, `0x${"00".repeat(16)}`);
+      const tdxTcb = dcapTcbId(platform.chain, TEE_TYPE.tdx, platform.qeIsvSvn, "0x03000500000000000000000000000000");
+      return {
+        ...f,
+        platform,
+        sgxTcb,
+        tdxTcb,
+        dcap: f.system.dcapVerifier,
+        dcapAddress: await f.system.dcapVerifier.getAddress(),
+      };
+    }
+
+    async function registerByQuote(
+      g: Awaited<ReturnType<typeof withPlatform>>,
+      enclave: SimulatedEnclave,
+      as: Signer = g.operator,
+    ) {
+      const { context, bindingBlock } = await latestContext(g, as);
+      const quote = enclave.dcapQuote(g.platform, context);
+      return g.registry.connect(as).registerEnclave(MODEL, enclave.address, g.dcapAddress, quote, bindingBlock);
+    }
+
+    it("registers an SGX enclave once governance recorded its TCB as up to date", async function () {
+      const g = await withPlatform(await networkHelpers.loadFixture(deployedTeeRegistry));
+      const enclave = SimulatedEnclave.sgx(id("sgx image") as Hex, MR_SIGNER, { key: new Wallet(id("sgx key")) });
+      await (await g.registry.allowMeasurement(MODEL, enclave.measurement)).wait();
+      await expect(registerByQuote(g, enclave))
+        .to.be.revertedWithCustomError(g.registry, "TeeRegistryTcbNotAccepted")
+        .withArgs(TcbStatus.Unknown);
+      await (await g.dcap.setTcbStatus(g.sgxTcb, TcbStatus.UpToDate)).wait();
+      await expect(registerByQuote(g, enclave))
+        .to.emit(g.registry, "EnclaveAttested")
+        .withArgs(enclave.address, g.dcapAddress, enclave.measurement, TcbStatus.UpToDate, g.sgxTcb);
+      const record = await g.registry.getEnclave(enclave.address);
+      expect(record.measurement).to.equal(id("sgx image"));
+      expect(record.tcbStatus).to.equal(BigInt(TcbStatus.UpToDate));
+      expect(await g.registry.enclaveStatus(enclave.address, MODEL)).to.deep.equal([
+        g.operator.address,
+        BigInt(Status.Active),
+      ]);
+    });
+
+    it("registers a TDX trust domain by keccak256(MRTD ‖ RTMR0..3)", async function () {
+      const g = await withPlatform(await networkHelpers.loadFixture(deployedTeeRegistry));
+      const enclave = SimulatedEnclave.tdx(`0x${"a1".repeat(48)}`, [rtmr(1), rtmr(2), rtmr(3), rtmr(4)], {
+        key: new Wallet(id("tdx key")),
+      });
+      await (await g.registry.allowMeasurement(MODEL, enclave.measurement)).wait();
+      await (await g.dcap.setTcbStatus(g.tdxTcb, TcbStatus.SWHardeningNeeded)).wait();
+      await expect(registerByQuote(g, enclave))
+        .to.emit(g.registry, "EnclaveRegistered")
+        .withArgs(enclave.address, g.operator.address, MODEL, enclave.measurement, (v: bigint) => v > 0n);
+      expect((await g.registry.getEnclave(enclave.address)).tcbStatus).to.equal(BigInt(TcbStatus.SWHardeningNeeded));
+    });
+
+    it("refuses an out-of-date TCB unless governance accepts it", async function () {
+      const g = await withPlatform(await networkHelpers.loadFixture(deployedTeeRegistry));
+      const enclave = SimulatedEnclave.sgx(id("sgx image") as Hex, MR_SIGNER);
+      await (await g.registry.allowMeasurement(MODEL, enclave.measurement)).wait();
+      await (await g.dcap.setTcbStatus(g.sgxTcb, TcbStatus.OutOfDate)).wait();
+      await expect(registerByQuote(g, enclave))
+        .to.be.revertedWithCustomError(g.registry, "TeeRegistryTcbNotAccepted")
+        .withArgs(TcbStatus.OutOfDate);
+      await (await g.registry.setAcceptedTcbStatuses((1 << TcbStatus.UpToDate) | (1 << TcbStatus.OutOfDate))).wait();
+      await expect(registerByQuote(g, enclave)).to.emit(g.registry, "EnclaveRegistered");
+    });
+
+    it("refuses a quote registered by another caller than the operator it binds", async function () {
+      const g = await withPlatform(await networkHelpers.loadFixture(deployedTeeRegistry));
+      const enclave = SimulatedEnclave.sgx(id("sgx image") as Hex, MR_SIGNER);
+      await (await g.registry.allowMeasurement(MODEL, enclave.measurement)).wait();
+      await (await g.dcap.setTcbStatus(g.sgxTcb, TcbStatus.UpToDate)).wait();
+      const { context, bindingBlock } = await latestContext(g, g.operator);
+      const quote = enclave.dcapQuote(g.platform, context);
+      await expect(
+        g.registry.connect(g.stranger).registerEnclave(MODEL, enclave.address, g.dcapAddress, quote, bindingBlock),
+      ).to.be.revertedWithCustomError(g.registry, "TeeRegistryReportDataMismatch");
+    });
+
+    it("refuses a debug enclave, a measurement not allowed, and a key registered already", async function () {
+      const g = await withPlatform(await networkHelpers.loadFixture(deployedTeeRegistry));
+      await (await g.dcap.setTcbStatus(g.sgxTcb, TcbStatus.UpToDate)).wait();
+      const key = new Wallet(id("sgx key"));
+      const debug = SimulatedEnclave.sgx(id("sgx image") as Hex, MR_SIGNER, { key, debug: true });
+      await (await g.registry.allowMeasurement(MODEL, debug.measurement)).wait();
+      await expect(registerByQuote(g, debug))
+        .to.be.revertedWithCustomError(g.registry, "TeeRegistryDebugEnclave")
+        .withArgs(debug.measurement);
+      const unknownImage = SimulatedEnclave.sgx(id("another image") as Hex, MR_SIGNER, { key });
+      await expect(registerByQuote(g, unknownImage))
+        .to.be.revertedWithCustomError(g.registry, "TeeRegistryMeasurementNotAllowed")
+        .withArgs(MODEL, unknownImage.measurement);
+      const enclave = SimulatedEnclave.sgx(id("sgx image") as Hex, MR_SIGNER, { key });
+      await (await registerByQuote(g, enclave)).wait();
+      await expect(registerByQuote(g, enclave))
+        .to.be.revertedWithCustomError(g.registry, "TeeRegistryEnclaveExists")
+        .withArgs(key.address);
+    });
+
+    it("passes the verifier's named error through for a tampered quote", async function () {
+      const g = await withPlatform(await networkHelpers.loadFixture(deployedTeeRegistry));
+      const enclave = SimulatedEnclave.sgx(id("sgx image") as Hex, MR_SIGNER);
+      const { context, bindingBlock } = await latestContext(g, g.operator);
+      const quote = enclave.dcapQuote(g.platform, context);
+      const tampered = `${quote.slice(0, 2 + 2 * 120)}ff${quote.slice(2 + 2 * 121)}`; // a byte of MRENCLAVE
+      await expect(
+        g.registry.connect(g.operator).registerEnclave(MODEL, enclave.address, g.dcapAddress, tampered, bindingBlock),
+      ).to.be.revertedWithCustomError(g.dcap, "DcapInvalidQuoteSignature");
+    });
+
+    it("re-attests with a fresh quote and records the TCB status anew", async function () {
+      const g = await withPlatform(await networkHelpers.loadFixture(deployedTeeRegistry));
+      const enclave = SimulatedEnclave.sgx(id("sgx image") as Hex, MR_SIGNER);
+      await (await g.registry.allowMeasurement(MODEL, enclave.measurement)).wait();
+      await (await g.dcap.setTcbStatus(g.sgxTcb, TcbStatus.UpToDate)).wait();
+      await (await registerByQuote(g, enclave)).wait();
+      await (await g.dcap.setTcbStatus(g.sgxTcb, TcbStatus.SWHardeningNeeded)).wait();
+      const { context, bindingBlock } = await latestContext(g, g.operator);
+      await expect(
+        g.registry
+          .connect(g.operator)
+          .reattest(enclave.address, g.dcapAddress, enclave.dcapQuote(g.platform, context), bindingBlock),
+      ).to.emit(g.registry, "EnclaveReattested");
+      expect((await g.registry.getEnclave(enclave.address)).tcbStatus).to.equal(BigInt(TcbStatus.SWHardeningNeeded));
+    });
+  });
+
+  describe("registerEnclave through SignedAttesterVerifier (Nitro)", function () {
+    const pcr = (i: number) => `0x${(i + 10).toString(16).repeat(96)}` as Hex;
+
+    it("registers a Nitro enclave on an allowed attester's statement", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = SimulatedEnclave.nitro([pcr(0), pcr(1), pcr(2)]);
+      await (await f.registry.allowMeasurement(MODEL, enclave.measurement)).wait();
+      const verifier = await f.system.signedAttesterVerifier.getAddress();
+      const { context, bindingBlock } = await latestContext(f, f.operator);
+      const expiresAt = BigInt(await networkHelpers.time.latest()) + 600n;
+      const statement = await enclave.attestViaAttester(testAttester(), verifier, context, expiresAt);
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, verifier, statement, bindingBlock),
+      )
+        .to.emit(f.registry, "EnclaveAttested")
+        .withArgs(enclave.address, verifier, enclave.measurement, TcbStatus.UpToDate, ZeroHash);
+    });
+
+    it("refuses a statement about a debug enclave", async function () {
+      const f = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const enclave = SimulatedEnclave.nitro([pcr(0), pcr(1), pcr(2)], { debug: true });
+      await (await f.registry.allowMeasurement(MODEL, enclave.measurement)).wait();
+      const verifier = await f.system.signedAttesterVerifier.getAddress();
+      const { context, bindingBlock } = await latestContext(f, f.operator);
+      const expiresAt = BigInt(await networkHelpers.time.latest()) + 600n;
+      const statement = await enclave.attestViaAttester(testAttester(), verifier, context, expiresAt);
+      await expect(
+        f.registry.connect(f.operator).registerEnclave(MODEL, enclave.address, verifier, statement, bindingBlock),
+      ).to.be.revertedWithCustomError(f.registry, "TeeRegistryDebugEnclave");
     });
   });
 });
