@@ -42,7 +42,7 @@ export interface CircuitArtifacts {
 /** How many values the input signal `x` of an instance takes (a Cnn's first parameter is the image side). */
 export function inputLength(instance: CircuitInstance): number {
   const first = Number(instance.params[0]);
-  return instance.template === "Cnn" ? first * first : first;
+  return instance.template === "Cnn" || instance.template === "CnnPrivate" ? first * first : first;
 }
 
 /** Reads every instance of circuits/circuits.json. */

@@ -3,7 +3,7 @@ import { toField } from "./field.js";
 import { hashVector } from "./poseidon.js";
 
 /** Witness inputs of a private-weights circuit: weight signal name → values, as decimal field elements. */
-export type WeightsWitness = Record<string, string | string[] | string[][]>;
+export type WeightsWitness = Record<string, string | string[] | string[][] | string[][][]>;
 
 /** A model's weights in the two forms the ZK tier needs them. */
 export interface ModelWeights {
@@ -18,7 +18,8 @@ const row = (values: readonly number[]) => values.map(toFieldString);
 
 /**
  * The weights of public-weights circuit instance `instance` (a model trained into circuits.json), in the order the
- * private-weights templates hash them: LinearRegression and LogisticRegression W ‖ B; Mlp W1 ‖ B1 ‖ W2 ‖ B2.
+ * private-weights templates hash them: LinearRegression and LogisticRegression W ‖ B; Mlp W1 ‖ B1 ‖ W2 ‖ B2; Cnn
+ * filters ‖ filter biases ‖ dense weights ‖ dense biases (every array row by row).
  */
 export function modelWeights(instance: CircuitInstance): ModelWeights {
   const p = instance.params as unknown[];
@@ -33,6 +34,23 @@ export function modelWeights(instance: CircuitInstance): ModelWeights {
       return {
         vector: [...w1.flat(), ...b1, ...w2.flat(), ...b2].map(BigInt),
         witness: { w1: w1.map(row), b1: row(b1), w2: w2.map(row), b2: row(b2) },
+      };
+    }
+    case "Cnn": {
+      const [filters, filterBias, dense, denseBias] = [
+        p[4] as number[][][],
+        p[5] as number[],
+        p[6] as number[][],
+        p[7] as number[],
+      ];
+      return {
+        vector: [...filters.flat(2), ...filterBias, ...dense.flat(), ...denseBias].map(BigInt),
+        witness: {
+          filters: filters.map((filter) => filter.map(row)),
+          filterBias: row(filterBias),
+          dense: dense.map(row),
+          denseBias: row(denseBias),
+        },
       };
     }
     default:

@@ -173,11 +173,47 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
       expect([...classes].sort()).to.deep.equal([0, 1, 2]);
     });
 
+    it(`CnnPrivate_8x8-2c3-3 on ${SAMPLES} inputs (bar images and noise): the trained weights and, every tenth, perturbed ones`, async function () {
+      // 1,000 witnesses of an 18k-constraint circuit: about 2 minutes on this machine's 2 cores.
+      this.timeout(600_000);
+      const trained = loadCnnModel("Cnn_8x8-2c3-3");
+      const trainedCommitment = weightsCommitment("Cnn_8x8-2c3-3");
+      const generate = await witnessGenerator("CnnPrivate_8x8-2c3-3");
+      const random = seededRandom(14);
+      const bars = barImages(SAMPLES / 2, 8, 98).images.map((image) => image.map((v) => BigInt(Math.round(v * 256))));
+      const noise = randomInputs(SAMPLES / 2, 64, 8, 2 ** 14);
+      const classes = new Set<number>();
+      for (const [i, x] of [...bars, ...noise].entries()) {
+        const model = !perturbs(i)
+          ? trained
+          : { ...trained, dense: trained.dense.map((row) => perturbed(row, random)) };
+        const output = inferCnn(model, x);
+        classes.add(output.class);
+        const weights = {
+          filters: model.filters.map((filter) => filter.map(asWitness)),
+          filterBias: asWitness(model.filterBias),
+          dense: model.dense.map(asWitness),
+          denseBias: asWitness(model.denseBias),
+        };
+        const witness = await generate(x, BigInt(i), weights);
+        expect(witness.slice(1, 5)).to.deep.equal([
+          hashVector(x),
+          hashVector(output.vector),
+          model === trained
+            ? trainedCommitment
+            : hashVector([...model.filters.flat(2), ...model.filterBias, ...model.dense.flat(), ...model.denseBias]),
+          BigInt(i),
+        ]);
+      }
+      expect([...classes].sort()).to.deep.equal([0, 1, 2]);
+    });
+
     it("commits to the same weights vector the SDK registers (sdk/zk/modelWeights.ts)", function () {
       for (const [privateName, publicName] of [
         ["LinearPrivate_4", "Linear_4"],
         ["LogisticPrivate_4", "Logistic_4"],
         ["MlpPrivate_4-8-3", "Mlp_4-8-3"],
+        ["CnnPrivate_8x8-2c3-3", "Cnn_8x8-2c3-3"],
       ]) {
         expect(loadCircuitInstance(privateName).weightsOf).to.equal(publicName);
         expect(weightsCommitment(privateName)).to.equal(
