@@ -3,14 +3,28 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 const DAY = 24n * 60n * 60n;
 
 /**
+ * Intel SGX Provisioning Certification Root CA ("Intel SGX Root CA"): its P-256 public key (x, y), the trust anchor
+ * of every PCK certificate chain (from Intel's published Intel_SGX_Provisioning_Certification_RootCA certificate).
+ */
+export const INTEL_SGX_ROOT_KEY = {
+  x: "0x0ba9c4c0c0c86193a3fe23d6b02cda10a8bbd4e88e48b4458561a36e705525f5",
+  y: "0x67918e2edc88e40d860bd0cc4ee26aacc988e505a953558c453f6b0904ae7394",
+} as const;
+/** The MRSIGNER of Intel's quoting enclaves (QE identity and TD QE identity collateral). */
+export const INTEL_QE_MRSIGNER = "0x8c4f5775d796503e96137f77c68a829a0056ac8ded70140b081b094490c57bff";
+
+/**
  * tierproof for a public network (Base Sepolia, Ethereum Sepolia, OP Sepolia, Arbitrum Sepolia; parameters in
  * ignition/parameters/<network>.json): the three registries, the settlement contract, and the generated Groth16
  * verifiers of the `Linear_4` and `Mlp_4-8-3` circuits, over an existing payment token (`token`: Circle's USDC on
  * these testnets). Account 0 (the deploying key) is the admin and governor.
  *
- * Unlike `LocalTierproof` it deploys no test token and no test-vendor attestation adapter (which accepts
- * attestations signed by a published key): until governance allows a real adapter in the TeeRegistry, the TEE tier
- * has no enclave to accept, and models offer the ZK and SIGNED tiers.
+ * Unlike `LocalTierproof` it deploys no test token, no test-vendor adapter and no test attester (whose keys are
+ * published). The TEE tier takes Intel DCAP quotes: `DcapQuoteV4Verifier` pins Intel's SGX Root CA key and Intel's
+ * quoting-enclave MRSIGNER (below; override them only for a private PKI). Governance (account 0) still has to allow
+ * enclave measurements per model and record TCB statuses (`setTcbStatus`) before an enclave can register. SIGNED
+ * results are disputable: `SignedResultDisputes` is wired into settlement and holds the signer registry's slasher
+ * role.
  */
 export default buildModule("Tierproof", (m) => {
   const admin = m.getAccount(0);
@@ -24,6 +38,13 @@ export default buildModule("Tierproof", (m) => {
     admin,
   ]);
   const teeRegistry = m.contract("TeeRegistry", [admin, m.getParameter("maxAttestationAge", 30n * DAY)]);
+  const dcapVerifier = m.contract("DcapQuoteV4Verifier", [
+    admin,
+    m.getParameter("dcapRootKeyX", INTEL_SGX_ROOT_KEY.x),
+    m.getParameter("dcapRootKeyY", INTEL_SGX_ROOT_KEY.y),
+    m.getParameter("dcapQeMrSigner", INTEL_QE_MRSIGNER),
+  ]);
+  m.call(teeRegistry, "setAttestationVerifier", [dcapVerifier, true], { id: "allowDcapVerifier" });
   const settlement = m.contract("InferenceSettlement", [
     token,
     modelRegistry,
@@ -32,8 +53,30 @@ export default buildModule("Tierproof", (m) => {
     m.getParameter("epochLength", DAY),
     m.getParameter("withdrawalDelay", DAY),
   ]);
+  // A ZK proof of a different output slashes a SIGNED provider within the challenge window, which must be shorter
+  // than the unbonding delay (the constructor checks it).
+  const disputes = m.contract("SignedResultDisputes", [
+    settlement,
+    modelRegistry,
+    signerRegistry,
+    m.getParameter("challengeWindow", DAY),
+    m.getParameter("slashAmount", 500_000n), // 0.5 USDC per wrong result
+    m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
+  ]);
+  m.call(settlement, "setDisputes", [disputes]);
+  m.call(signerRegistry, "grantRole", [m.staticCall(signerRegistry, "SLASHER_ROLE"), disputes]);
+
   const linear4Verifier = m.contract("Linear_4Verifier");
   const irisMlpVerifier = m.contract("Mlp_4_8_3Verifier");
 
-  return { modelRegistry, signerRegistry, teeRegistry, settlement, linear4Verifier, irisMlpVerifier };
+  return {
+    modelRegistry,
+    signerRegistry,
+    teeRegistry,
+    dcapVerifier,
+    settlement,
+    disputes,
+    linear4Verifier,
+    irisMlpVerifier,
+  };
 });

@@ -55,5 +55,12 @@ for (const outcome of batch.outcomes)
   console.log(
     `  ${Tier[outcome.tier]} ${outcome.requestId}: ${outcome.settled ? "settled" : `rejected: ${outcome.reason}`}`,
   );
-console.log(`provider earnings: ${formatUnits(await deployment.settlement.earningsOf(me), decimals)} ${symbol}`);
+// SIGNED payments are held per batch until the dispute window closes (then `releaseSignedEarnings`).
+const settlement = deployment.settlement;
+const held = await settlement.heldEarnings(await settlement.signedBatchCount(), me);
+console.log(
+  `provider earnings: ${formatUnits(await settlement.earningsOf(me), decimals)} ${symbol} withdrawable, ` +
+    `${formatUnits(held.amount, decimals)} ${symbol} held until ${new Date(Number(held.releaseAt) * 1000).toISOString()} ` +
+    "(the SIGNED challenge window)",
+);
 await releaseProverThreads();

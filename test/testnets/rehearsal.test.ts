@@ -61,13 +61,17 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
     }
   });
 
-  it("the Tierproof module deploys no test token and no test-vendor attestation adapter", function () {
-    const contracts = [...Tierproof.futures].map((future) => ("contractName" in future ? future.contractName : ""));
+  it("the Tierproof module deploys no test token and no test attestation adapter: DCAP pinned to Intel's root, and disputes", function () {
+    const contracts = [...Tierproof.futures].flatMap((future) =>
+      "contractName" in future ? [future.contractName] : [],
+    );
     expect(contracts.sort()).to.deep.equal([
+      "DcapQuoteV4Verifier",
       "InferenceSettlement",
       "Linear_4Verifier",
       "Mlp_4_8_3Verifier",
       "ModelRegistry",
+      "SignedResultDisputes",
       "SignerRegistry",
       "TeeRegistry",
     ]);
@@ -119,7 +123,7 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
       expect(run.status, output).to.equal(0);
       expect(output).to.include(`Base Sepolia (chain ${t.chainId})`);
       expect(output.match(/: settled/g)?.length, output).to.equal(2);
-      expect(output).to.match(/provider earnings: 0\.004 tUSD/);
+      expect(output).to.match(/provider earnings: 0\.003 tUSD withdrawable, 0\.001 tUSD held until/);
     });
 
     for (const t of TESTNETS) {
@@ -178,7 +182,7 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
     expect(run.status, output).to.equal(0);
     expect(output).to.include(`Base Sepolia (chain ${t.chainId})`);
     expect(output.match(/: settled/g)?.length, output).to.equal(2);
-    expect(output).to.match(/provider earnings: 0\.004 tUSD/);
+    expect(output).to.match(/provider earnings: 0\.003 tUSD withdrawable, 0\.001 tUSD held until/);
   });
 
   for (const t of TESTNETS) {
@@ -215,9 +219,10 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
         ]);
         for (const o of batch.outcomes)
           expect(await deployment.settlement.isRequestSettled(me, o.requestId)).to.equal(true);
-        expect(await deployment.settlement.earningsOf(me)).to.equal(
-          TESTNET_PRICES[Tier.ZK] + TESTNET_PRICES[Tier.SIGNED],
-        );
+        // The ZK payment is the provider's at once; the SIGNED one is held for the dispute window.
+        expect(await deployment.settlement.earningsOf(me)).to.equal(TESTNET_PRICES[Tier.ZK]);
+        const held = await deployment.settlement.heldEarnings(await deployment.settlement.signedBatchCount(), me);
+        expect(held.amount).to.equal(TESTNET_PRICES[Tier.SIGNED]);
         // The node mined the settlement on this chain id.
         const receipt = await connection.ethers.provider.getTransactionReceipt(batch.transactionHash);
         expect(receipt?.status).to.equal(1);
