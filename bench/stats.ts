@@ -111,7 +111,7 @@ try {
   rpcStore.close();
   rpc.destroy();
 } finally {
-  node.stop();
+  await node.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 

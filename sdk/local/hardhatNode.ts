@@ -18,17 +18,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A `hardhat node --hostname 127.0.0.1` on a free port, in its own process group (tests and benchmarks). */
+/** A running `hardhat node --hostname 127.0.0.1` on a free port, in its own process group (tests and benchmarks). */
 export interface HardhatNode {
   url: string;
   child: ChildProcess;
-  output: () => string;
-  /** Ends the node's process group (the node and anything it started). */
-  stop: () => void;
+  output(): string;
+  /** Ends the node's process group (the node and anything it started) and waits for it to exit. */
+  stop(): Promise<void>;
 }
 
-/** Starts a hardhat node on a free loopback port and waits until it listens. */
-export async function startHardhatNode(timeoutMs = 60_000): Promise<HardhatNode> {
+/** How to start a node: the chain it simulates (defaults: Hardhat's own) and how long to wait for it. */
+export interface HardhatNodeOptions {
+  chainId?: number;
+  /** Hardhat's chain type: `l1`, `op` or `generic`. */
+  chainType?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Starts `hardhat node --hostname 127.0.0.1 --port <free> [--chain-id <id>] [--chain-type <type>]` from the
+ * repository root on this Node (no npx layer), in its own process group, and waits until it listens.
+ */
+export async function startHardhatNode(options: HardhatNodeOptions = {}): Promise<HardhatNode> {
+  const { chainId, chainType, timeoutMs = 60_000 } = options;
   const port = await freePort();
   let output = "";
   const child = spawn(
@@ -40,21 +52,28 @@ export async function startHardhatNode(timeoutMs = 60_000): Promise<HardhatNode>
       "127.0.0.1",
       "--port",
       String(port),
+      ...(chainId === undefined ? [] : ["--chain-id", String(chainId)]),
+      ...(chainType === undefined ? [] : ["--chain-type", chainType]),
     ],
     { cwd: REPO_ROOT, env: process.env, detached: true },
   );
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
-  const stop = () => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid, "SIGTERM");
+      await exited;
+    }
   };
   const deadline = Date.now() + timeoutMs;
   while (!output.includes(`127.0.0.1:${port}`)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      stop();
-      throw new Error(`the hardhat node did not start:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`hardhat node exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`hardhat node did not listen within ${timeoutMs} ms:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 100));
   }
   return { url: `http://127.0.0.1:${port}`, child, output: () => output, stop };
 }

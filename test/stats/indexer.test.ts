@@ -41,7 +41,7 @@ describe("SettlementIndexer against a real hardhat node on 127.0.0.1", function 
   let dir: string | undefined;
 
   after(async function () {
-    node?.stop();
+    await node?.stop();
     await releaseProverThreads();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });

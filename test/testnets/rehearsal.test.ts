@@ -17,7 +17,7 @@ import {
 import { Tier } from "../../sdk/tiers.js";
 import { REPO_ROOT } from "../../sdk/zk/circuits.js";
 import { TestToken__factory } from "../../typechain-types/index.js";
-import { startHardhatNode, type HardhatNode } from "./hardhatNode.js";
+import { startHardhatNode, type HardhatNode } from "../../sdk/local/hardhatNode.js";
 
 /** Hardhat's first default account: funded on every `hardhat node`, standing in for the testnet key. */
 const NODE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -80,7 +80,7 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
   it("every parameters file names the network's USDC and the module's parameters", function () {
     it("the walk-through's commands: `hardhat run scripts/testnet/settle.ts --network baseSepolia`, key and RPC URL from configuration variables", async function () {
       const t = TESTNETS[0];
-      node = await startHardhatNode(t.chainId, t.chainType);
+      node = await startHardhatNode({ chainId: t.chainId, chainType: t.chainType });
       const connection = await network.create({
         network: t.network,
         override: { url: node.url, accounts: [NODE_KEY] },
@@ -142,7 +142,7 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
 
   it("the walk-through's commands: `hardhat run scripts/testnet/settle.ts --network baseSepolia`, key and RPC URL from configuration variables", async function () {
     const t = TESTNETS[0];
-    node = await startHardhatNode(t.chainId, t.chainType);
+    node = await startHardhatNode({ chainId: t.chainId, chainType: t.chainType });
     const connection = await network.create({ network: t.network, override: { url: node.url, accounts: [NODE_KEY] } });
     let token: string;
     try {
@@ -187,7 +187,7 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
 
   for (const t of TESTNETS) {
     it(`${t.label} (chain ${t.chainId}, ${t.chainType}): deploys the Tierproof module and settles a ZK + SIGNED batch`, async function () {
-      node = await startHardhatNode(t.chainId, t.chainType);
+      node = await startHardhatNode({ chainId: t.chainId, chainType: t.chainType });
       // The testnet's own network entry (chain id, chain type), pointed at the local node with one funded key.
       const connection = await network.create({
         network: t.network,
