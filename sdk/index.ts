@@ -1,6 +1,40 @@
 /** tierproof SDK: the public API. Scripts, the demo and tests import from the modules re-exported here. */
 export { ALL_TIERS, Mode, Tier, parseTier, tierMask } from "./tiers.js";
-export { SNARK_SCALAR_FIELD, toBytes32, type Hex, type Order, type SettlementItem } from "./settlement/item.js";
+export {
+  Payment,
+  SNARK_SCALAR_FIELD,
+  toBytes32,
+  type Hex,
+  type Order,
+  type SettlementItem,
+} from "./settlement/item.js";
+export {
+  RECEIVE_WITH_AUTHORIZATION_TYPES,
+  authorizeExactPayment,
+  decodeExactAuthorization,
+  encodeExactAuthorization,
+  exactPaymentNonce,
+  receiveAuthorizationDigest,
+  signReceiveAuthorization,
+  type AuthorizationWindow,
+  type ReceiveAuthorization,
+  type SignedReceiveAuthorization,
+} from "./settlement/payments.js";
+export {
+  EMPTY_ORDERS_HEAD,
+  VOUCHER_TYPES,
+  VoucherBatcher,
+  VoucherSession,
+  chainOrder,
+  chainOrders,
+  isVoucherSignedByClient,
+  readVoucherState,
+  signVoucher,
+  voucherDigest,
+  type Voucher,
+  type VoucherState,
+  type VoucherTerms,
+} from "./settlement/vouchers.js";
 export { buildOrder, commitVector, type OrderRequest } from "./settlement/order.js";
 export {
   ORDER_TYPES,
@@ -25,6 +59,7 @@ export {
 } from "./settlement/provers.js";
 export {
   describeError,
+  estimateBatchGas,
   measureTierGas,
   submitBatch,
   type BatchResult,

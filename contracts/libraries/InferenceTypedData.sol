@@ -12,6 +12,12 @@ library InferenceTypedData {
         "Order(bytes32 requestId,bytes32 modelId,address client,address provider,uint8 tier,bytes32 inputHash,uint256 price,uint64 deadline)"
     );
 
+    /// @notice What a client signs to pay a provider in batches: "I pay `provider` at most `cumulativeAmount` in all,
+    /// for the orders of the chain ending at `ordersHead`".
+    bytes32 internal constant VOUCHER_TYPEHASH = keccak256(
+        "Voucher(address client,address provider,uint256 cumulativeAmount,bytes32 ordersHead)"
+    );
+
     /// @notice What an enclave or a staked signer signs: "this order's output is `outputHash`".
     bytes32 internal constant RESULT_TYPEHASH = keccak256("InferenceResult(bytes32 orderHash,bytes32 outputHash)");
 
@@ -31,6 +37,30 @@ library InferenceTypedData {
                     item.deadline
                 )
             );
+    }
+
+    /// @notice The EIP-712 struct hash of a voucher (its signature excluded).
+    function hashVoucher(IInferenceSettlement.Voucher memory voucher) internal pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    VOUCHER_TYPEHASH,
+                    voucher.client,
+                    voucher.provider,
+                    voucher.cumulativeAmount,
+                    voucher.ordersHead
+                )
+            );
+    }
+
+    /// @notice Extends an order chain by one order: `keccak256(abi.encode(head, orderHash))`.
+    function chainOrder(bytes32 head, bytes32 orderHash) internal pure returns (bytes32 next) {
+        // Safe: hashes the two words in scratch space (0x00-0x3f), which Solidity lets inline assembly use freely.
+        assembly ("memory-safe") {
+            mstore(0x00, head)
+            mstore(0x20, orderHash)
+            next := keccak256(0x00, 0x40)
+        }
     }
 
     /// @notice The EIP-712 struct hash of a result for the order with struct hash `orderHash`.

@@ -3,12 +3,14 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
+import {IERC3009} from "../interfaces/IERC3009.sol";
 import {IInferenceSettlement} from "../interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
@@ -18,8 +20,9 @@ import {InferenceTypedData} from "../libraries/InferenceTypedData.sol";
 import {Tier} from "../libraries/Tier.sol";
 
 /// @title InferenceSettlement
-/// @notice Escrow and settlement of mixed-tier inference batches.
-contract InferenceSettlement is IInferenceSettlement, EIP712 {
+/// @notice Escrow and settlement of mixed-tier inference batches, paid from escrow, by EIP-3009 authorisations
+/// (x402 `exact`) or by cumulative vouchers (x402 `upto`, batched); see `IInferenceSettlement`.
+contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
     using BitMaps for BitMaps.BitMap;
     using SafeERC20 for IERC20;
 
@@ -56,6 +59,7 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
     /// @dev Request ids settled per client: an unordered nonce bitmap (256 ids per storage word, as in Permit2).
     mapping(address client => BitMaps.BitMap) private _settledRequests;
     mapping(uint64 epoch => TierStat[3]) private _tierStats;
+    mapping(address client => mapping(address provider => VoucherState)) private _voucherStates;
 
     constructor(
         IERC20 token_,
@@ -82,30 +86,201 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
 
     // ------------------------------------------------------------------ settlement
 
+    /// @dev What `settle` keeps in memory for one batch: registry answers (each model/tier and each key is looked up
+    /// once per batch; the registries cannot change during `settle`) and the state of each voucher.
+    struct Batch {
+        uint64 epoch;
+        uint256 termCount;
+        Terms[] terms;
+        uint256 keyCount;
+        KeyLookup[] keys;
+        IInferenceSettlement.Voucher[] vouchers;
+        uint256[] voucherOf; // per item: index + 1 of the voucher paying it, 0 if none
+        uint256[] remaining; // per voucher: what it may still pay in this batch
+        uint256[] spent; // per voucher: what it paid in this batch
+        bytes[] voucherErrors; // per voucher: why it does not verify, empty if it does
+    }
+
+    /// @dev A cached `IModelRegistry.terms` answer.
+    struct Terms {
+        bytes32 modelId;
+        Tier tier;
+        bool accepted;
+        uint256 price;
+        address verifier;
+    }
+
+    /// @dev A cached key lookup: the owner of a TEE key (for `modelId`) or a SIGNED key, and its status.
+    struct KeyLookup {
+        address key;
+        bytes32 modelId; // zero for SIGNED keys
+        address owner;
+        uint8 status;
+    }
+
+    /// @dev Registry answers cached per batch: enough distinct models and keys for any real batch; beyond that,
+    /// lookups are not cached (still correct), so the cache search stays bounded.
+    uint256 private constant _CACHE_SIZE = 8;
+
     /// @inheritdoc IInferenceSettlement
-    function settle(Item[] calldata items, Mode mode) external returns (uint256 settled) {
+    function settle(Item[] calldata items, Mode mode) external nonReentrant returns (uint256 settled) {
+        return _settle(items, new Voucher[](0), mode);
+    }
+
+    /// @inheritdoc IInferenceSettlement
+    function settleWithVouchers(
+        Item[] calldata items,
+        Voucher[] calldata vouchers,
+        Mode mode
+    ) external nonReentrant returns (uint256 settled) {
+        return _settle(items, vouchers, mode);
+    }
+
+    /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
+    /// tier and payment; a verified item is paid, then applied; finally the vouchers' state is written once each.
+    function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
         uint256 count = items.length;
         if (count == 0) revert SettlementEmptyBatch();
-        uint64 epoch = epochOf(block.timestamp);
+        Batch memory batch;
+        batch.epoch = epochOf(block.timestamp);
+        batch.terms = new Terms[](_CACHE_SIZE);
+        batch.keys = new KeyLookup[](_CACHE_SIZE);
+        batch.vouchers = vouchers;
+        batch.voucherOf = new uint256[](count);
+        if (vouchers.length != 0) _checkVouchers(items, batch);
         bool[] memory zkVerified = _batchVerifyZkProofs(items);
         for (uint256 i; i < count; ++i) {
             Item calldata item = items[i];
-            bytes memory reason = _check(item, zkVerified[i]);
+            bytes memory reason = _check(item, zkVerified[i], batch, i);
+            if (reason.length == 0) reason = _pay(item, batch, i);
             if (reason.length != 0) {
                 if (mode == Mode.Atomic) _revertWith(reason);
                 emit ItemRejected(i, item.requestId, item.client, reason);
                 continue;
             }
-            _apply(item, epoch);
+            _apply(item, batch.epoch);
             ++settled;
         }
+        if (vouchers.length != 0) _redeemVouchers(batch);
         emit BatchSettled(msg.sender, mode, settled, count - settled);
     }
 
+    /// @dev Chains each pair's orders and records, per voucher, why it does not verify (signature, chain, rollback)
+    /// or what it may pay in this batch.
+    function _checkVouchers(Item[] calldata items, Batch memory batch) private view {
+        Voucher[] memory vouchers = batch.vouchers;
+        uint256 voucherCount = vouchers.length;
+        bytes32[] memory heads = _chainVoucherOrders(items, batch);
+        batch.remaining = new uint256[](voucherCount);
+        batch.spent = new uint256[](voucherCount);
+        batch.voucherErrors = new bytes[](voucherCount);
+        for (uint256 j; j < voucherCount; ++j) {
+            Voucher memory voucher = vouchers[j];
+            uint256 paid = _voucherStates[voucher.client][voucher.provider].paid;
+            bytes32 digest = _hashTypedDataV4(InferenceTypedData.hashVoucher(voucher));
+            if (!SignatureChecker.isValidSignatureNow(voucher.client, digest, voucher.signature)) {
+                batch.voucherErrors[j] = abi.encodeWithSelector(
+                    SettlementInvalidVoucherSignature.selector,
+                    voucher.client,
+                    voucher.provider
+                );
+            } else if (heads[j] != voucher.ordersHead) {
+                batch.voucherErrors[j] = abi.encodeWithSelector(
+                    SettlementVoucherChainMismatch.selector,
+                    voucher.client,
+                    voucher.provider,
+                    heads[j],
+                    voucher.ordersHead
+                );
+            } else if (voucher.cumulativeAmount < paid) {
+                batch.voucherErrors[j] = abi.encodeWithSelector(
+                    SettlementVoucherRollback.selector,
+                    voucher.client,
+                    voucher.provider,
+                    voucher.cumulativeAmount,
+                    paid
+                );
+            } else {
+                batch.remaining[j] = voucher.cumulativeAmount - paid;
+            }
+        }
+    }
+
+    /// @dev Matches each `Voucher` item to its pair's voucher (`batch.voucherOf`) and chains the pair's orders, in
+    /// batch order, from the pair's stored head. Reverts on two vouchers for one pair or a voucher without items.
+    function _chainVoucherOrders(
+        Item[] calldata items,
+        Batch memory batch
+    ) private view returns (bytes32[] memory heads) {
+        Voucher[] memory vouchers = batch.vouchers;
+        uint256 voucherCount = vouchers.length;
+        heads = new bytes32[](voucherCount);
+        uint256[] memory covered = new uint256[](voucherCount);
+        for (uint256 j; j < voucherCount; ++j) {
+            (address client, address provider) = (vouchers[j].client, vouchers[j].provider);
+            for (uint256 k; k < j; ++k) {
+                if (vouchers[k].client == client && vouchers[k].provider == provider) {
+                    revert SettlementDuplicateVoucher(client, provider);
+                }
+            }
+            heads[j] = _voucherStates[client][provider].ordersHead;
+        }
+        uint256 last; // the voucher of the previous voucher item: consecutive items usually share one
+        for (uint256 i; i < items.length; ++i) {
+            Item calldata item = items[i];
+            if (item.payment != Payment.Voucher) continue;
+            if (vouchers[last].client != item.client || vouchers[last].provider != item.provider) {
+                last = voucherCount;
+                for (uint256 j; j < voucherCount; ++j) {
+                    if (vouchers[j].client == item.client && vouchers[j].provider == item.provider) {
+                        last = j;
+                        break;
+                    }
+                }
+                if (last == voucherCount) {
+                    last = 0;
+                    continue; // no voucher: `_checkPayment` rejects the item
+                }
+            }
+            heads[last] = InferenceTypedData.chainOrder(heads[last], InferenceTypedData.hashOrder(item));
+            ++covered[last];
+            batch.voucherOf[i] = last + 1;
+        }
+        for (uint256 j; j < voucherCount; ++j) {
+            if (covered[j] == 0) revert SettlementVoucherUnused(vouchers[j].client, vouchers[j].provider);
+        }
+    }
+
+    /// @dev Writes each verified voucher's new state once: the chain moves to its head (consuming every order of the
+    /// pair in the batch, paid or not) and `paid` grows by what it paid.
+    function _redeemVouchers(Batch memory batch) private {
+        for (uint256 j; j < batch.vouchers.length; ++j) {
+            if (batch.voucherErrors[j].length != 0) continue;
+            Voucher memory voucher = batch.vouchers[j];
+            VoucherState storage state = _voucherStates[voucher.client][voucher.provider];
+            uint256 totalPaid = state.paid + batch.spent[j];
+            state.paid = totalPaid;
+            state.ordersHead = voucher.ordersHead;
+            emit VoucherRedeemed(
+                voucher.client,
+                voucher.provider,
+                voucher.cumulativeAmount,
+                batch.spent[j],
+                totalPaid,
+                voucher.ordersHead
+            );
+        }
+    }
+
     /// @dev Every check of one item, cheapest first. Returns the ABI-encoded custom error, or nothing if the item
-    /// may settle. Only view calls: the item's effects come after, in `_apply`. `zkVerified`: the item's proof was
-    /// already verified in a batch with the other ZK items of its model, against the same verifier.
-    function _check(Item calldata item, bool zkVerified) private view returns (bytes memory) {
+    /// may settle. Only view calls: the item's effects come after, in `_pay` and `_apply`. `zkVerified`: the item's
+    /// proof was already verified in a batch with the other ZK items of its model, against the same verifier.
+    function _check(
+        Item calldata item,
+        bool zkVerified,
+        Batch memory batch,
+        uint256 index
+    ) private view returns (bytes memory) {
         bytes32 requestId = item.requestId;
         if (uint256(requestId) >= SNARK_SCALAR_FIELD) {
             return abi.encodeWithSelector(SettlementRequestIdOutOfField.selector, requestId);
@@ -116,29 +291,115 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
         if (block.timestamp > item.deadline) {
             return abi.encodeWithSelector(SettlementOrderExpired.selector, requestId, item.deadline);
         }
-        (bool accepted, uint256 modelPrice, address verifier) = modelRegistry.terms(item.modelId, item.tier);
-        if (!accepted) {
+        Terms memory terms = _terms(batch, item.modelId, item.tier);
+        if (!terms.accepted) {
             return abi.encodeWithSelector(SettlementTierNotAccepted.selector, requestId, item.modelId, item.tier);
         }
-        if (item.price < modelPrice) {
-            return abi.encodeWithSelector(SettlementPriceBelowModelPrice.selector, requestId, item.price, modelPrice);
+        if (item.price < terms.price) {
+            return abi.encodeWithSelector(SettlementPriceBelowModelPrice.selector, requestId, item.price, terms.price);
+        }
+        bytes32 orderHash = InferenceTypedData.hashOrder(item);
+        bytes memory reason = _checkPayment(item, orderHash, batch, index);
+        if (reason.length != 0) return reason;
+        if (item.tier == Tier.ZK) return zkVerified ? bytes("") : _checkZkProof(item, terms.verifier);
+        return _checkResultSignature(item, orderHash, batch);
+    }
+
+    /// @dev The client's authorisation of the item's payment, by its kind (see `IInferenceSettlement`). `Exact`
+    /// authorisations are checked by the token when `_pay` redeems them.
+    function _checkPayment(
+        Item calldata item,
+        bytes32 orderHash,
+        Batch memory batch,
+        uint256 index
+    ) private view returns (bytes memory) {
+        Payment payment = item.payment;
+        if (payment == Payment.Exact) {
+            if (item.clientSignature.length < 64) {
+                return abi.encodeWithSelector(SettlementMalformedPayment.selector, item.requestId);
+            }
+            return "";
         }
         uint256 balance = _deposits[item.client];
         if (balance < item.price) {
             return abi.encodeWithSelector(SettlementInsufficientDeposit.selector, item.client, balance, item.price);
         }
-        bytes32 orderHash = InferenceTypedData.hashOrder(item);
-        if (
-            !SignatureChecker.isValidSignatureNowCalldata(
-                item.client,
-                _hashTypedDataV4(orderHash),
-                item.clientSignature
-            )
-        ) {
-            return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, requestId, item.client);
+        if (payment == Payment.Escrow) {
+            if (
+                !SignatureChecker.isValidSignatureNowCalldata(
+                    item.client,
+                    _hashTypedDataV4(orderHash),
+                    item.clientSignature
+                )
+            ) {
+                return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, item.requestId, item.client);
+            }
+            return "";
         }
-        if (item.tier == Tier.ZK) return zkVerified ? bytes("") : _checkZkProof(item, verifier);
-        return _checkResultSignature(item, orderHash);
+        uint256 voucher = batch.voucherOf[index];
+        if (voucher == 0) {
+            return abi.encodeWithSelector(SettlementNoVoucher.selector, item.requestId, item.client, item.provider);
+        }
+        if (batch.voucherErrors[voucher - 1].length != 0) return batch.voucherErrors[voucher - 1];
+        uint256 remaining = batch.remaining[voucher - 1];
+        if (item.price > remaining) {
+            return abi.encodeWithSelector(SettlementVoucherExceeded.selector, item.requestId, remaining, item.price);
+        }
+        return "";
+    }
+
+    /// @dev Moves a verified item's price to its provider: from the client's deposit (`Escrow`, `Voucher`), or pulled
+    /// from the client's token balance with its EIP-3009 authorisation (`Exact`). Returns why the pull failed, or
+    /// nothing. The pull is the only external call that can change state; the token is this contract's immutable
+    /// payment token and `settle` is non-reentrant.
+    function _pay(Item calldata item, Batch memory batch, uint256 index) private returns (bytes memory) {
+        uint256 price = item.price;
+        if (item.payment == Payment.Exact) {
+            bytes calldata authorization = item.clientSignature;
+            try
+                IERC3009(address(token)).receiveWithAuthorization(
+                    item.client,
+                    address(this),
+                    price,
+                    uint256(bytes32(authorization[0:32])),
+                    uint256(bytes32(authorization[32:64])),
+                    _hashTypedDataV4(InferenceTypedData.hashOrder(item)),
+                    authorization[64:]
+                )
+            {} catch (bytes memory reason) {
+                return abi.encodeWithSelector(SettlementPaymentFailed.selector, item.requestId, reason);
+            }
+        } else {
+            if (item.payment == Payment.Voucher) {
+                uint256 voucher = batch.voucherOf[index] - 1;
+                // `_checkPayment` ensured the price is within what the voucher may still pay.
+                unchecked {
+                    batch.remaining[voucher] -= price;
+                }
+                batch.spent[voucher] += price;
+            }
+            // `_checkPayment` ensured the deposit covers the price.
+            unchecked {
+                _deposits[item.client] -= price;
+            }
+        }
+        _earnings[item.provider] += price;
+        return "";
+    }
+
+    /// @dev The model's terms for `tier`, asked of the registry once per batch.
+    function _terms(Batch memory batch, bytes32 modelId, Tier tier) private view returns (Terms memory terms) {
+        uint256 cached = batch.termCount;
+        for (uint256 k; k < cached; ++k) {
+            terms = batch.terms[k];
+            if (terms.modelId == modelId && terms.tier == tier) return terms;
+        }
+        (bool accepted, uint256 price, address verifier) = modelRegistry.terms(modelId, tier);
+        terms = Terms({modelId: modelId, tier: tier, accepted: accepted, price: price, verifier: verifier});
+        if (cached < _CACHE_SIZE) {
+            batch.terms[cached] = terms;
+            batch.termCount = cached + 1;
+        }
     }
 
     /// @dev Verifies the well-formed ZK proofs of each model that has several in the batch with one
@@ -216,7 +477,11 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
     }
 
     /// @dev TEE and SIGNED tiers: a registered, currently valid key of the item's provider signed the result.
-    function _checkResultSignature(Item calldata item, bytes32 orderHash) private view returns (bytes memory) {
+    function _checkResultSignature(
+        Item calldata item,
+        bytes32 orderHash,
+        Batch memory batch
+    ) private view returns (bytes memory) {
         bytes32 requestId = item.requestId;
         if (item.proof.length != _SIGNATURE_LENGTH) {
             return abi.encodeWithSelector(SettlementMalformedProof.selector, requestId, item.tier);
@@ -228,41 +493,61 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
             return abi.encodeWithSelector(SettlementInvalidResultSignature.selector, requestId);
         }
 
-        address keyOwner;
+        KeyLookup memory lookup = _keyLookup(batch, key, item.tier == Tier.TEE ? item.modelId : bytes32(0));
         if (item.tier == Tier.TEE) {
-            ITeeRegistry.EnclaveStatus status;
-            (keyOwner, status) = teeRegistry.enclaveStatus(key, item.modelId);
-            if (status == ITeeRegistry.EnclaveStatus.None) {
+            if (lookup.status == uint8(ITeeRegistry.EnclaveStatus.None)) {
                 return abi.encodeWithSelector(SettlementUnknownEnclave.selector, requestId, key);
             }
-            if (status != ITeeRegistry.EnclaveStatus.Active) {
-                return abi.encodeWithSelector(SettlementEnclaveNotActive.selector, requestId, key, uint8(status));
+            if (lookup.status != uint8(ITeeRegistry.EnclaveStatus.Active)) {
+                return abi.encodeWithSelector(SettlementEnclaveNotActive.selector, requestId, key, lookup.status);
             }
         } else {
-            ISignerRegistry.SignerStatus status;
-            (keyOwner, status) = signerRegistry.signerStatus(key);
-            if (status == ISignerRegistry.SignerStatus.None) {
+            if (lookup.status == uint8(ISignerRegistry.SignerStatus.None)) {
                 return abi.encodeWithSelector(SettlementUnknownSigner.selector, requestId, key);
             }
-            if (status != ISignerRegistry.SignerStatus.Active) {
-                return abi.encodeWithSelector(SettlementSignerNotActive.selector, requestId, key, uint8(status));
+            if (lookup.status != uint8(ISignerRegistry.SignerStatus.Active)) {
+                return abi.encodeWithSelector(SettlementSignerNotActive.selector, requestId, key, lookup.status);
             }
         }
-        if (keyOwner != item.provider) {
-            return abi.encodeWithSelector(SettlementProviderMismatch.selector, requestId, item.provider, keyOwner);
+        if (lookup.owner != item.provider) {
+            return abi.encodeWithSelector(SettlementProviderMismatch.selector, requestId, item.provider, lookup.owner);
         }
         return "";
     }
 
-    /// @dev The effects of a verified item: spend its request id, move the price, count it.
+    /// @dev The owner and status of a TEE key for `modelId` (nonzero) or of a SIGNED key (`modelId` zero), asked of
+    /// the registry once per batch.
+    function _keyLookup(
+        Batch memory batch,
+        address key,
+        bytes32 modelId
+    ) private view returns (KeyLookup memory lookup) {
+        uint256 cached = batch.keyCount;
+        for (uint256 k; k < cached; ++k) {
+            lookup = batch.keys[k];
+            if (lookup.key == key && lookup.modelId == modelId) return lookup;
+        }
+        lookup.key = key;
+        lookup.modelId = modelId;
+        if (modelId != bytes32(0)) {
+            ITeeRegistry.EnclaveStatus status;
+            (lookup.owner, status) = teeRegistry.enclaveStatus(key, modelId);
+            lookup.status = uint8(status);
+        } else {
+            ISignerRegistry.SignerStatus status;
+            (lookup.owner, status) = signerRegistry.signerStatus(key);
+            lookup.status = uint8(status);
+        }
+        if (cached < _CACHE_SIZE) {
+            batch.keys[cached] = lookup;
+            batch.keyCount = cached + 1;
+        }
+    }
+
+    /// @dev The effects of a verified, paid item: spend its request id, count it.
     function _apply(Item calldata item, uint64 epoch) private {
         uint256 price = item.price;
         _settledRequests[item.client].set(uint256(item.requestId));
-        // `_check` ensured the deposit covers the price.
-        unchecked {
-            _deposits[item.client] -= price;
-        }
-        _earnings[item.provider] += price;
         TierStat storage stat = _tierStats[epoch][uint8(item.tier)];
         stat.count += 1;
         stat.value += SafeCast.toUint192(price);
@@ -364,6 +649,16 @@ contract InferenceSettlement is IInferenceSettlement, EIP712 {
     /// @inheritdoc IInferenceSettlement
     function orderDigest(Item calldata item) external view returns (bytes32) {
         return _hashTypedDataV4(InferenceTypedData.hashOrder(item));
+    }
+
+    /// @inheritdoc IInferenceSettlement
+    function voucherState(address client, address provider) external view returns (VoucherState memory) {
+        return _voucherStates[client][provider];
+    }
+
+    /// @inheritdoc IInferenceSettlement
+    function voucherDigest(Voucher calldata voucher) external view returns (bytes32) {
+        return _hashTypedDataV4(InferenceTypedData.hashVoucher(voucher));
     }
 
     /// @inheritdoc IInferenceSettlement
