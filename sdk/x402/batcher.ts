@@ -3,7 +3,7 @@ import type { ContractTransactionResponse, Signer } from "ethers";
 import type { InferenceSettlement } from "../../typechain-types/index.js";
 import { describeError } from "../settlement/submit.js";
 import { Mode } from "../tiers.js";
-import type { QueuedBatch, QueuedItem, SettlementQueue } from "./queue.js";
+import { batchVouchers, type QueuedBatch, type QueuedItem, type SettlementQueue } from "./queue.js";
 
 /** When the batch settler sends a batch. */
 export interface BatchPolicy {
@@ -24,7 +24,7 @@ export interface BatchReport {
 }
 
 /**
- * Sends queued results to `InferenceSettlement.settle` in `Partial` mode (a bad item is skipped, with its reason, and
+ * Sends queued results to `InferenceSettlement.settle` (`settleWithVouchers` when vouchers pay some) in `Partial` mode (a bad item is skipped, with its reason, and
  * the rest settle), when a batch fills or the oldest result has waited long enough.
  *
  * Crash safety: before a batch is sent, its items are marked `batched` and the account nonce its transaction will
@@ -98,11 +98,13 @@ export class BatchSettler {
     this.queue.reserveNonce(batch.id, nonce);
     let tx: ContractTransactionResponse;
     try {
-      tx = await this.settlement.connect(this.submitter).settle(
-        items.map((entry) => entry.item),
-        Mode.Partial,
-        { nonce },
-      );
+      const settlement = this.settlement.connect(this.submitter);
+      const batchItems = items.map((entry) => entry.item);
+      const vouchers = batchVouchers(items);
+      tx =
+        vouchers.length === 0
+          ? await settlement.settle(batchItems, Mode.Partial, { nonce })
+          : await settlement.settleWithVouchers(batchItems, vouchers, Mode.Partial, { nonce });
     } catch (error) {
       // Refused before broadcast (e.g. the node rejected it): nothing was sent; try again later.
       this.queue.reopen(batch.id);

@@ -6,6 +6,7 @@ import {
   ModelRegistry__factory,
   SignerRegistry__factory,
   TeeRegistry__factory,
+  TestToken__factory,
   type InferenceSettlement,
   type ModelRegistry,
   type SignerRegistry,
@@ -28,11 +29,13 @@ export interface TierproofChain {
   token: string;
   /** The settlement contract's EIP-712 domain, read from the contract (ERC-5267). */
   domain: TypedDataDomain;
+  /** The token's EIP-712 domain (ERC-5267), which EIP-3009 authorisations are signed under. */
+  tokenDomain: TypedDataDomain;
 }
 
 /**
  * Connects to a deployed tierproof system from the settlement contract's address alone (it names its token and
- * registries). `runner` is a provider for reading or a signer for sending settlement transactions.
+ * registries; the token must expose ERC-5267 `eip712Domain()`, as TestToken does). `runner` is a provider for reading or a signer for sending settlement transactions.
  */
 export async function connectTierproof(runner: ContractRunner, settlementAddress: string): Promise<TierproofChain> {
   const provider: Provider | null = runner.provider ?? null;
@@ -56,5 +59,6 @@ export async function connectTierproof(runner: ContractRunner, settlementAddress
     teeRegistry: TeeRegistry__factory.connect(teeRegistry, runner),
     token,
     domain,
+    tokenDomain: await readDomain(TestToken__factory.connect(token, runner)),
   };
 }

@@ -3,13 +3,25 @@ import { decodePaymentRequiredHeader } from "@x402/core/http";
 import type { PaymentPayloadResult, PaymentRequirements, SchemeNetworkClient, SettleResponse } from "@x402/core/types";
 import type { Signer, TypedDataDomain } from "ethers";
 
-import type { Hex, Order } from "../settlement/item.js";
+import { Payment, type Hex, type Order } from "../settlement/item.js";
 import { buildOrder } from "../settlement/order.js";
+import { authorizeExactPayment } from "../settlement/payments.js";
 import { RequestIdAllocator } from "../settlement/requestIds.js";
 import { signOrder } from "../settlement/typedData.js";
+import { VoucherSession, type Voucher } from "../settlement/vouchers.js";
 import { Tier } from "../tiers.js";
 import type { InferenceResponse } from "./gateway.js";
-import { ESCROW_ORDER_SCHEME, chainIdOf, orderToWire, readOffer, type TierOffer } from "./payload.js";
+import {
+  SCHEME_PAYMENTS,
+  authorizationToWire,
+  chainIdOf,
+  orderToWire,
+  parseScheme,
+  readOffer,
+  voucherToWire,
+  type TierOffer,
+  type TierproofScheme,
+} from "./payload.js";
 
 /** The EIP-712 domain of the settlement contract a requirement pays (chain from `network`, contract = `payTo`). */
 export function requirementDomain(
@@ -19,21 +31,50 @@ export function requirementDomain(
   return { ...offer.eip712, chainId: chainIdOf(requirements.network), verifyingContract: requirements.payTo };
 }
 
+/** The token's EIP-712 domain a requirement names (`exact`: chain from `network`, contract = `asset`). */
+export function requirementTokenDomain(
+  requirements: PaymentRequirements,
+  offer: TierOffer = readOffer(requirements),
+): TypedDataDomain {
+  return { ...offer.tokenEip712, chainId: chainIdOf(requirements.network), verifyingContract: requirements.asset };
+}
+
 /**
- * The client side of the `tierproof-escrow` x402 scheme, for one request: it builds the order from the requirement
- * the client chose (model, provider, tier and price from the requirement; the input's hash; a fresh request id; a
- * deadline `maxTimeoutSeconds` from now) and signs it with the client's key under the settlement contract's domain.
+ * Where a client's `upto` vouchers stand with one provider: the head of its order chain and the total it authorised.
+ * The client must keep it between requests (a client that restarts from the chain while vouchers are unsettled would
+ * fork its chain); `VoucherSession.fromChain` starts one when nothing is pending.
  */
-export class EscrowOrderClientScheme implements SchemeNetworkClient {
-  readonly scheme = ESCROW_ORDER_SCHEME;
+export type VoucherSessions = Map<string, VoucherSession>;
+
+/**
+ * The client side of a tierproof x402 scheme, for one request. It builds the order from the requirement the client
+ * chose (model, provider, tier and price from the requirement; the input's hash; a fresh request id; a deadline
+ * `maxTimeoutSeconds` from now) and authorises it in the scheme's form:
+ * - `tierproof-escrow`: the EIP-712 order signature under the settlement contract's domain;
+ * - `exact`: an EIP-3009 `ReceiveWithAuthorization` to the settlement contract for the price, nonce = the order's
+ *   digest, valid until the order's deadline, under the token's domain;
+ * - `upto`: the next cumulative voucher of the client's session with the provider (from `sessions`).
+ */
+export class TierproofClientScheme implements SchemeNetworkClient {
+  readonly scheme: TierproofScheme;
   /** The order of the last payment made, with the requirement and domain it answered. */
-  last?: { order: Order; requirements: PaymentRequirements; offer: TierOffer; domain: TypedDataDomain };
+  last?: {
+    order: Order;
+    requirements: PaymentRequirements;
+    offer: TierOffer;
+    domain: TypedDataDomain;
+    voucher?: Voucher;
+  };
 
   constructor(
+    scheme: string,
     readonly signer: Signer,
     readonly input: readonly bigint[],
     readonly requestId: Hex,
-  ) {}
+    readonly sessions?: VoucherSessions,
+  ) {
+    this.scheme = parseScheme(scheme);
+  }
 
   async createPaymentPayload(x402Version: number, requirements: PaymentRequirements): Promise<PaymentPayloadResult> {
     const offer = readOffer(requirements);
@@ -48,9 +89,27 @@ export class EscrowOrderClientScheme implements SchemeNetworkClient {
       price: BigInt(requirements.amount),
       deadline: BigInt(Math.floor(Date.now() / 1000) + requirements.maxTimeoutSeconds),
     });
-    const signature = await signOrder(this.signer, domain, order);
     this.last = { order, requirements, offer, domain };
-    return { x402Version, payload: { order: orderToWire(order), signature } };
+    const payment = SCHEME_PAYMENTS[this.scheme];
+    if (payment === Payment.Escrow) {
+      const signature = await signOrder(this.signer, domain, order);
+      return { x402Version, payload: { order: orderToWire(order), signature } };
+    }
+    if (payment === Payment.Exact) {
+      const authorization = await authorizeExactPayment(
+        this.signer,
+        domain,
+        requirementTokenDomain(requirements, offer),
+        order,
+        { validBefore: order.deadline },
+      );
+      return { x402Version, payload: { order: orderToWire(order), ...authorizationToWire(authorization) } };
+    }
+    const session = this.sessions?.get(offer.provider.toLowerCase());
+    if (session === undefined) throw new Error(`no voucher session with provider ${offer.provider}`);
+    const voucher = await session.authorize(order);
+    this.last.voucher = voucher;
+    return { x402Version, payload: { order: orderToWire(order), voucher: voucherToWire(voucher) } };
   }
 }
 
@@ -59,6 +118,13 @@ export interface InferRequest {
   /** The gateway's route of the model: `<gateway>/v1/models/<modelId>/infer`. */
   url: string;
   tier: Tier;
+  /** How to pay; default `exact`. */
+  scheme?: TierproofScheme;
+  /**
+   * `upto`: the client's voucher sessions, keyed by lower-case provider address. A session is advanced by each
+   * payment; when the request then fails, the caller should restart the session from its state before the payment.
+   */
+  sessions?: VoucherSessions;
   input: readonly bigint[];
   /** The paying client's key. */
   signer: Signer;
@@ -79,6 +145,8 @@ export interface PaidInference {
   domain: TypedDataDomain;
   /** The decoded PAYMENT-RESPONSE: queued for settlement at `extra.settlement` on `network`. */
   payment: SettleResponse;
+  /** `upto`: the voucher signed with this order. */
+  voucher?: Voucher;
 }
 
 /** An inference the gateway refused; `status` is the HTTP status, `message` its reason. */
@@ -92,13 +160,14 @@ export class InferenceRefused extends Error {
 }
 
 /**
- * Asks a gateway for one inference and pays it in `tier` over x402 (`@x402/fetch`): the first request gets the 402
- * with one requirement per tier, the client pays the one of the wanted tier (no other) and resends. Does not check
+ * Asks a gateway for one inference and pays it in `tier` with `scheme` over x402 (`@x402/fetch`): the first request
+ * gets the 402 with one requirement per scheme and tier, the client pays the one it wants (no other) and resends. Does not check
  * the proof: see `checkResult`.
  */
 export async function payForInference(request: InferRequest): Promise<PaidInference> {
   const requestId = request.requestId ?? new RequestIdAllocator().next();
-  const scheme = new EscrowOrderClientScheme(request.signer, request.input, requestId);
+  const schemeName = request.scheme ?? "exact";
+  const scheme = new TierproofClientScheme(schemeName, request.signer, request.input, requestId, request.sessions);
   const wanted = Tier[request.tier];
   const client = new x402Client()
     .register("eip155:*", scheme)
@@ -106,7 +175,7 @@ export async function payForInference(request: InferRequest): Promise<PaidInfere
     .registerPolicy((_version, requirements) =>
       requirements.filter(
         (r) =>
-          r.scheme === ESCROW_ORDER_SCHEME &&
+          r.scheme === schemeName &&
           r.extra?.tier === wanted &&
           (request.maxPrice === undefined || BigInt(r.amount) <= request.maxPrice),
       ),

@@ -8,7 +8,7 @@ import type { Signer } from "ethers";
 
 import { BatchSettler, type BatchPolicy } from "./batcher.js";
 import { connectTierproof, type TierproofChain } from "./chain.js";
-import { EscrowOrderFacilitator } from "./escrowFacilitator.js";
+import { facilitatorSchemes } from "./facilitatorScheme.js";
 import { SettlementQueue } from "./queue.js";
 
 /** How to run a facilitator. */
@@ -41,18 +41,21 @@ export interface RunningFacilitator {
 
 /**
  * Starts the facilitator on 127.0.0.1: x402 `POST /verify`, `POST /settle` and `GET /supported` (the
- * `tierproof-escrow` scheme on the settlement contract's chain), and `GET /requests/:client/:requestId` (where a
+ * `exact`, `upto` and `tierproof-escrow` schemes on the settlement contract's chain), and `GET /requests/:client/:requestId` (where a
  * paid result stands: queued, batched, settled or rejected, with the transaction). It first finishes batches a
  * previous run left, then settles the queue by `policy`.
  */
 export async function startFacilitator(options: FacilitatorOptions): Promise<RunningFacilitator> {
   const chain = await connectTierproof(options.submitter, options.settlement);
   const queue = new SettlementQueue(options.queuePath);
-  const scheme = new EscrowOrderFacilitator(chain, queue, {
+  const facilitator = new x402Facilitator();
+  for (const scheme of facilitatorSchemes(chain, queue, {
     minSettlementWindow: options.minSettlementWindow ?? Math.ceil(options.policy.maxWaitMs / 1000) + 60,
     simulate: options.simulate,
-  });
-  const facilitator = new x402Facilitator().register(chain.network, scheme);
+    tokenDomain: chain.tokenDomain,
+  })) {
+    facilitator.register(chain.network, scheme);
+  }
   const settler = new BatchSettler(queue, chain.settlement, options.submitter, options.policy);
   await settler.start();
 

@@ -17,10 +17,18 @@ import { commitVector } from "../settlement/order.js";
 import type { ResultProver } from "../settlement/provers.js";
 import { ALL_TIERS, Tier } from "../tiers.js";
 import type { TierproofChain } from "./chain.js";
-import { EscrowOrderServerScheme } from "./escrowServer.js";
+import { TierproofServerScheme } from "./serverScheme.js";
 import { listen } from "./facilitator.js";
 import { parseModelInput, servedModel, type ServedModel } from "./models.js";
-import { ESCROW_ORDER_SCHEME, X402_VERSION, offerExtra, readEscrowPayload, type WireResult } from "./payload.js";
+import {
+  ALL_SCHEMES,
+  X402_VERSION,
+  offerExtra,
+  readPayment,
+  type TierOffer,
+  type TierproofScheme,
+  type WireResult,
+} from "./payload.js";
 
 /** A model a gateway serves: its registry id, circuit instance and a prover per tier it offers. */
 export interface GatewayModel {
@@ -38,6 +46,8 @@ export interface GatewayOptions {
   models: GatewayModel[];
   /** The facilitator's base URL (`/verify`, `/settle`, `/supported`). */
   facilitatorUrl: string;
+  /** The x402 schemes offered, each for every tier; default all: `exact`, `upto`, `tierproof-escrow`. */
+  schemes?: readonly TierproofScheme[];
   /** Seconds a client's order stays settleable (the requirement's `maxTimeoutSeconds`); default 3600. */
   settlementWindow?: number;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -75,10 +85,10 @@ interface Served extends GatewayModel {
  * Starts the inference gateway on 127.0.0.1. `POST /v1/models/:modelId/infer` with `{"input": [...]}`:
  *
  * - unknown model: 404; input of the wrong shape: 400 (both before any payment);
- * - no payment: 402 with one x402 requirement per tier the model accepts on chain and the gateway can prove, priced
- *   from the ModelRegistry, on the chain's CAIP-2 network, in the settlement token, payable to the settlement
- *   contract, the tier in `extra`;
- * - a payment (`PAYMENT-SIGNATURE`, scheme `tierproof-escrow`) for another network, asset, payee, tier or amount:
+ * - no payment: 402 with one x402 requirement per scheme and per tier the model accepts on chain and the gateway can
+ *   prove, priced from the ModelRegistry, on the chain's CAIP-2 network, in the settlement token, payable to the
+ *   settlement contract, the tier in `extra`;
+ * - a payment (`PAYMENT-SIGNATURE`) for another scheme, network, asset, payee, tier or amount:
  *   402 naming the mismatch; one the facilitator refuses (signature, expired, replayed, funds): 402 with its reason;
  * - a valid payment: runs the TypeScript reference inference and the tier's prover and answers 200 with output,
  *   tier, proof and request id; the facilitator queues the result for settlement and `PAYMENT-RESPONSE` says where
@@ -92,6 +102,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const priceCacheMs = options.priceCacheMs ?? 2000;
   const settlementAddress = getAddress(String(chain.domain.verifyingContract));
   const eip712 = { name: String(chain.domain.name), version: String(chain.domain.version) };
+  const tokenEip712 = { name: String(chain.tokenDomain.name), version: String(chain.tokenDomain.version) };
+  const schemes = options.schemes ?? ALL_SCHEMES;
+  const offerOf = (entry: GatewayModel, tier: Tier): TierOffer => ({
+    tier,
+    modelId: entry.modelId,
+    provider,
+    circuit: entry.circuit,
+    eip712,
+    tokenEip712,
+  });
 
   const served = new Map<string, Served>();
   for (const config of options.models) {
@@ -120,34 +140,41 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
   const requirementsOf = async (entry: Served): Promise<PaymentRequirements[]> =>
     Promise.all(
-      entry.tiers.map(async (tier) => ({
-        scheme: ESCROW_ORDER_SCHEME,
-        network: chain.network,
-        asset: chain.token,
-        amount: (await priceOf(entry.modelId, tier)).toString(),
-        payTo: settlementAddress,
-        maxTimeoutSeconds: settlementWindow,
-        extra: offerExtra({ tier, modelId: entry.modelId, provider, circuit: entry.circuit, eip712 }),
-      })),
+      schemes.flatMap((scheme) =>
+        entry.tiers.map(async (tier) => ({
+          scheme,
+          network: chain.network,
+          asset: chain.token,
+          amount: (await priceOf(entry.modelId, tier)).toString(),
+          payTo: settlementAddress,
+          maxTimeoutSeconds: settlementWindow,
+          extra: offerExtra(offerOf(entry, tier)),
+        })),
+      ),
     );
 
   const results = new Map<string, WireResult>();
   const resultKey = (client: string, requestId: string) => `${client.toLowerCase()}:${requestId.toLowerCase()}`;
-  const resourceServer = new x402ResourceServer(new HTTPFacilitatorClient({ url: options.facilitatorUrl })).register(
-    chain.network,
-    new EscrowOrderServerScheme((client, requestId) => results.get(resultKey(client, requestId))),
-  );
+  const resourceServer = new x402ResourceServer(new HTTPFacilitatorClient({ url: options.facilitatorUrl }));
+  for (const scheme of schemes) {
+    resourceServer.register(
+      chain.network,
+      new TierproofServerScheme(scheme, (client, requestId) => results.get(resultKey(client, requestId))),
+    );
+  }
   const routes: RoutesConfig = {};
   for (const entry of served.values()) {
     routes[`POST /v1/models/${entry.modelId.toLowerCase()}/infer`] = {
-      accepts: entry.tiers.map((tier) => ({
-        scheme: ESCROW_ORDER_SCHEME,
-        network: chain.network,
-        payTo: settlementAddress,
-        price: async () => ({ asset: chain.token, amount: (await priceOf(entry.modelId, tier)).toString() }),
-        maxTimeoutSeconds: settlementWindow,
-        extra: offerExtra({ tier, modelId: entry.modelId, provider, circuit: entry.circuit, eip712 }),
-      })),
+      accepts: schemes.flatMap((scheme) =>
+        entry.tiers.map((tier) => ({
+          scheme,
+          network: chain.network,
+          payTo: settlementAddress,
+          price: async () => ({ asset: chain.token, amount: (await priceOf(entry.modelId, tier)).toString() }),
+          maxTimeoutSeconds: settlementWindow,
+          extra: offerExtra(offerOf(entry, tier)),
+        })),
+      ),
       description: `inference of ${entry.circuit} (${entry.tiers.map((t) => Tier[t]).join(", ")})`,
       mimeType: "application/json",
       unpaidResponseBody: async () => ({
@@ -206,7 +233,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.post(route, async (req: Request, res: Response) => {
     const entry = served.get(String(req.params.modelId))!;
     const input = parseModelInput((req.body as { input: unknown }).input, entry.model.inputSize);
-    const { order } = readEscrowPayload(decodePaymentSignatureHeader(req.header("payment-signature")!));
+    const payment = decodePaymentSignatureHeader(req.header("payment-signature")!);
+    const { order } = readPayment(payment.accepted.scheme, payment);
     if (commitVector(input) !== order.inputHash) {
       res.status(400).json({ error: "the input does not match the order's inputHash: nothing is charged" });
       return;
@@ -249,9 +277,11 @@ function describeMismatch(payment: PaymentPayload, offered: PaymentRequirements[
   if (payment.x402Version !== X402_VERSION) return `x402 version ${payment.x402Version} is not supported (use 2)`;
   const accepted = payment.accepted;
   if (accepted === undefined) return "the payment does not say which requirement it accepts";
-  const first = offered[0];
-  if (accepted.scheme !== first.scheme)
-    return `scheme_mismatch: scheme ${accepted.scheme} is not offered (${first.scheme})`;
+  const first = offered.find((requirement) => requirement.scheme === accepted.scheme);
+  if (first === undefined) {
+    const schemes = [...new Set(offered.map((r) => r.scheme))].join(", ");
+    return `scheme_mismatch: scheme ${accepted.scheme} is not offered (${schemes})`;
+  }
   if (accepted.network !== first.network) {
     return `network_mismatch: the payment is on ${accepted.network}; this gateway settles on ${first.network}`;
   }
@@ -262,15 +292,16 @@ function describeMismatch(payment: PaymentPayload, offered: PaymentRequirements[
     return `payee_mismatch: the payment is to ${accepted.payTo}; payments go to the settlement contract ${first.payTo}`;
   }
   const tier = accepted.extra?.tier;
-  const offer = offered.find((requirement) => requirement.extra.tier === tier);
+  const ofScheme = offered.filter((requirement) => requirement.scheme === accepted.scheme);
+  const offer = ofScheme.find((requirement) => requirement.extra.tier === tier);
   if (offer === undefined) {
-    return `tier_not_offered: tier ${String(tier)} is not offered for this model (offered: ${offered.map((r) => r.extra.tier).join(", ")})`;
+    return `tier_not_offered: tier ${String(tier)} is not offered for this model (offered: ${ofScheme.map((r) => r.extra.tier).join(", ")})`;
   }
   if (accepted.amount !== offer.amount) {
     return `amount_mismatch: the payment is for ${accepted.amount}; tier ${String(tier)} costs ${offer.amount}`;
   }
   try {
-    const { order } = readEscrowPayload(payment);
+    const { order } = readPayment(accepted.scheme, payment);
     if (Tier[order.tier] !== tier) {
       return `tier_mismatch: the order asks for tier ${Tier[order.tier]} but pays the ${String(tier)} requirement`;
     }

@@ -1,15 +1,48 @@
 import type { Network, PaymentPayload, PaymentRequirements } from "@x402/core/types";
 import { getAddress, isHexString } from "ethers";
 
-import type { Hex, Order } from "../settlement/item.js";
+import { Payment, type Hex, type Order } from "../settlement/item.js";
+import type { SignedReceiveAuthorization } from "../settlement/payments.js";
+import type { Voucher } from "../settlement/vouchers.js";
 import { Tier, parseTier } from "../tiers.js";
 
 /**
- * The x402 scheme of today's escrow path: the client keeps a deposit in the settlement contract and pays one
- * inference by signing its EIP-712 `Order`; the facilitator settles the order with the result and its proof, so the
- * deposit moves only for a verified result.
+ * x402 `exact`, as tierproof settles it: the client signs an EIP-3009 `ReceiveWithAuthorization` from itself to the
+ * settlement contract for exactly the price, with nonce = the order's EIP-712 digest; settlement pulls it only
+ * together with a verified result for that order. No deposit needed.
+ */
+export const EXACT_SCHEME = "exact";
+
+/**
+ * x402 `upto` (batched): the client funded its escrow once and signs, per provider, a cumulative voucher over a hash
+ * chain of its orders; settlement pays the latest voucher, one client signature per provider per batch.
+ */
+export const UPTO_SCHEME = "upto";
+
+/**
+ * The escrow path: the client keeps a deposit in the settlement contract and pays one inference by signing its
+ * EIP-712 `Order`; the deposit moves only for a verified result.
  */
 export const ESCROW_ORDER_SCHEME = "tierproof-escrow";
+
+/** The x402 schemes a tierproof gateway offers, and how settlement is paid under each. */
+export const SCHEME_PAYMENTS = {
+  [EXACT_SCHEME]: Payment.Exact,
+  [UPTO_SCHEME]: Payment.Voucher,
+  [ESCROW_ORDER_SCHEME]: Payment.Escrow,
+} as const;
+
+/** One of the x402 schemes tierproof speaks. */
+export type TierproofScheme = keyof typeof SCHEME_PAYMENTS;
+
+/** Every scheme, in the order a gateway offers them. */
+export const ALL_SCHEMES: readonly TierproofScheme[] = [EXACT_SCHEME, UPTO_SCHEME, ESCROW_ORDER_SCHEME];
+
+/** Checks a scheme name. */
+export function parseScheme(name: string): TierproofScheme {
+  if (!(name in SCHEME_PAYMENTS)) throw new Error(`unknown scheme "${name}": expected ${ALL_SCHEMES.join(", ")}`);
+  return name as TierproofScheme;
+}
 
 /** The x402 protocol version this package speaks (v2 headers PAYMENT-REQUIRED, PAYMENT-SIGNATURE, PAYMENT-RESPONSE). */
 export const X402_VERSION = 2;
@@ -35,6 +68,8 @@ export interface TierOffer {
   circuit: string;
   /** EIP-712 domain name and version of the settlement contract (chain id = network, verifying contract = payTo). */
   eip712: { name: string; version: string };
+  /** EIP-712 domain name and version of the token (`exact`: the EIP-3009 authorisation is signed under it). */
+  tokenEip712: { name: string; version: string };
 }
 
 /** The `extra` object of a requirement for `offer`, JSON-safe. */
@@ -45,6 +80,7 @@ export function offerExtra(offer: TierOffer): Record<string, unknown> {
     provider: offer.provider,
     circuit: offer.circuit,
     eip712: { ...offer.eip712 },
+    tokenEip712: { ...offer.tokenEip712 },
   };
 }
 
@@ -60,16 +96,20 @@ export function readOffer(requirements: Pick<PaymentRequirements, "extra">): Tie
   if (typeof provider !== "string") throw new Error("requirement extra.provider is missing");
   const circuit = extra.circuit;
   if (typeof circuit !== "string") throw new Error("requirement extra.circuit is missing");
-  const eip712 = extra.eip712 as { name?: unknown; version?: unknown } | undefined;
-  if (typeof eip712?.name !== "string" || typeof eip712.version !== "string") {
-    throw new Error("requirement extra.eip712 {name, version} is missing");
-  }
+  const domainOf = (key: string) => {
+    const domain = extra[key] as { name?: unknown; version?: unknown } | undefined;
+    if (typeof domain?.name !== "string" || typeof domain.version !== "string") {
+      throw new Error(`requirement extra.${key} {name, version} is missing`);
+    }
+    return { name: domain.name, version: domain.version };
+  };
   return {
     tier: parseTier(tierName),
     modelId: modelId as Hex,
     provider: getAddress(provider),
     circuit,
-    eip712: { name: eip712.name, version: eip712.version },
+    eip712: domainOf("eip712"),
+    tokenEip712: domainOf("tokenEip712"),
   };
 }
 
@@ -91,12 +131,71 @@ export interface WireResult {
   proof: Hex;
 }
 
-/** The `payload` of a `tierproof-escrow` payment: the order and the client's EIP-712 signature of it. */
-export interface EscrowOrderPayload {
-  order: WireOrder;
+/** An EIP-3009 authorisation on the wire (integers as decimal strings), as in x402's `exact` EVM payload. */
+export interface WireAuthorization {
+  from: string;
+  to: string;
+  value: string;
+  validAfter: string;
+  validBefore: string;
+  nonce: Hex;
+}
+
+/** A voucher on the wire. */
+export interface WireVoucher {
+  client: string;
+  provider: string;
+  cumulativeAmount: string;
+  ordersHead: Hex;
   signature: Hex;
-  /** Added by the gateway at settlement (x402 `enrichSettlementPayload`), never by the client. */
+}
+
+/**
+ * The `payload` of a tierproof payment: the order it pays and the client's authorisation in its scheme's form
+ * (`tierproof-escrow`: `signature` over the order; `exact`: `authorization` + `signature`; `upto`: `voucher`).
+ * `result` is added by the gateway at settlement (x402 `enrichSettlementPayload`), never by the client.
+ */
+export interface TierproofPayload {
+  order: WireOrder;
+  signature?: Hex;
+  authorization?: WireAuthorization;
+  voucher?: WireVoucher;
   result?: WireResult;
+}
+
+/** A parsed payment: the order and the authorisation, by kind. */
+export type PaymentAuthorization =
+  | { payment: Payment.Escrow; signature: Hex }
+  | { payment: Payment.Exact; authorization: SignedReceiveAuthorization }
+  | { payment: Payment.Voucher; voucher: Voucher };
+
+/** A parsed payment payload. */
+export interface ParsedPayment {
+  order: Order;
+  authorization: PaymentAuthorization;
+  result?: WireResult;
+}
+
+/** The wire form of an EIP-3009 authorisation. */
+export function authorizationToWire(authorization: SignedReceiveAuthorization): {
+  authorization: WireAuthorization;
+  signature: Hex;
+} {
+  const { signature, ...rest } = authorization;
+  return {
+    authorization: {
+      ...rest,
+      value: rest.value.toString(),
+      validAfter: rest.validAfter.toString(),
+      validBefore: rest.validBefore.toString(),
+    },
+    signature,
+  };
+}
+
+/** The wire form of a voucher. */
+export function voucherToWire(voucher: Voucher): WireVoucher {
+  return { ...voucher, cumulativeAmount: voucher.cumulativeAmount.toString() };
 }
 
 /** An order as JSON. */
@@ -142,22 +241,64 @@ export function orderFromWire(value: unknown): Order {
   };
 }
 
-/** The order, signature and (at settlement) result of a `tierproof-escrow` payment payload. */
-export function readEscrowPayload(payload: Pick<PaymentPayload, "payload">): {
-  order: Order;
-  signature: Hex;
-  result?: WireResult;
-} {
-  const body = payload.payload as Partial<EscrowOrderPayload>;
+function signature65(value: unknown, what: string): Hex {
+  if (typeof value !== "string" || !isHexString(value, 65)) throw new Error(`${what} must be a 65-byte signature`);
+  return value as Hex;
+}
+
+/** Parses a tierproof payment payload of `scheme`; throws with the name of the bad field. */
+export function readPayment(scheme: string, payload: Pick<PaymentPayload, "payload">): ParsedPayment {
+  const body = payload.payload as Partial<TierproofPayload>;
   const order = orderFromWire(body.order);
-  if (typeof body.signature !== "string" || !isHexString(body.signature, 65)) {
-    throw new Error("payload.signature must be a 65-byte signature");
-  }
   let result: WireResult | undefined;
   if (body.result !== undefined) {
     const { outputHash, proof } = body.result;
     if (typeof proof !== "string" || !isHexString(proof)) throw new Error("payload.result.proof must be hex");
     result = { outputHash: bytes32(outputHash, "payload.result.outputHash"), proof: proof as Hex };
   }
-  return { order, signature: body.signature as Hex, result };
+  const kind = SCHEME_PAYMENTS[parseScheme(scheme)];
+  if (kind === Payment.Escrow) {
+    return {
+      order,
+      result,
+      authorization: { payment: kind, signature: signature65(body.signature, "payload.signature") },
+    };
+  }
+  if (kind === Payment.Exact) {
+    const wire = body.authorization;
+    if (typeof wire !== "object" || wire === null) throw new Error("payload.authorization must be an object");
+    const validBefore = uint(wire.validBefore, "authorization.validBefore");
+    return {
+      order,
+      result,
+      authorization: {
+        payment: kind,
+        authorization: {
+          from: address(wire.from, "authorization.from"),
+          to: address(wire.to, "authorization.to"),
+          value: uint(wire.value, "authorization.value"),
+          validAfter: uint(wire.validAfter, "authorization.validAfter"),
+          validBefore,
+          nonce: bytes32(wire.nonce, "authorization.nonce"),
+          signature: signature65(body.signature, "payload.signature"),
+        },
+      },
+    };
+  }
+  const wire = body.voucher;
+  if (typeof wire !== "object" || wire === null) throw new Error("payload.voucher must be an object");
+  return {
+    order,
+    result,
+    authorization: {
+      payment: kind,
+      voucher: {
+        client: address(wire.client, "voucher.client"),
+        provider: address(wire.provider, "voucher.provider"),
+        cumulativeAmount: uint(wire.cumulativeAmount, "voucher.cumulativeAmount"),
+        ordersHead: bytes32(wire.ordersHead, "voucher.ordersHead"),
+        signature: signature65(wire.signature, "voucher.signature"),
+      },
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { DatabaseSync } from "node:sqlite";
 
-import type { SettlementItem } from "../settlement/item.js";
+import { Payment, type SettlementItem } from "../settlement/item.js";
+import type { Voucher } from "../settlement/vouchers.js";
 import type { Tier } from "../tiers.js";
 
 /** Where a queued result is: waiting, in a batch being settled, or final. */
@@ -10,6 +11,8 @@ export type QueuedStatus = "queued" | "batched" | "settled" | "rejected";
 export interface QueuedItem {
   id: number;
   item: SettlementItem;
+  /** For an item paid by voucher: the voucher the client signed with its order (covering the chain up to it). */
+  voucher: Voucher | null;
   status: QueuedStatus;
   batchId: number | null;
   /** For a rejected item: the decoded custom error. */
@@ -66,9 +69,12 @@ export class SettlementQueue {
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         client TEXT NOT NULL,
         request_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
         tier INTEGER NOT NULL,
+        payment INTEGER NOT NULL,
         price TEXT NOT NULL,
         item_json TEXT NOT NULL,
+        voucher_json TEXT,
         status TEXT NOT NULL CHECK (status IN ('queued', 'batched', 'settled', 'rejected')),
         batch_id INTEGER REFERENCES batches(id),
         reason TEXT,
@@ -80,17 +86,35 @@ export class SettlementQueue {
     `);
   }
 
-  /** Adds a verified result; throws `DuplicateRequestError` if its client and request id are already present. */
-  enqueue(item: SettlementItem, now = Date.now()): number {
+  /**
+   * Adds a verified result (with its voucher, for a `Voucher` item); throws `DuplicateRequestError` if its client
+   * and request id are already present.
+   */
+  enqueue(item: SettlementItem, voucher?: Voucher, now = Date.now()): number {
+    if ((item.payment === Payment.Voucher) !== (voucher !== undefined)) {
+      throw new Error("an item paid by voucher needs its voucher, and only such an item");
+    }
     const client = item.client.toLowerCase();
     const requestId = item.requestId.toLowerCase();
     try {
       const result = this.#db
         .prepare(
-          `INSERT INTO items (client, request_id, tier, price, item_json, status, enqueued_ms)
-           VALUES (?, ?, ?, ?, ?, 'queued', ?)`,
+          `INSERT INTO items (client, request_id, provider, tier, payment, price, item_json, voucher_json, status, enqueued_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
         )
-        .run(client, requestId, item.tier, item.price.toString(), serialize(item), now);
+        .run(
+          client,
+          requestId,
+          item.provider.toLowerCase(),
+          item.tier,
+          item.payment,
+          item.price.toString(),
+          serialize(item),
+          voucher === undefined
+            ? null
+            : JSON.stringify({ ...voucher, cumulativeAmount: voucher.cumulativeAmount.toString() }),
+          now,
+        );
       return Number(result.lastInsertRowid);
     } catch (error) {
       if (error instanceof Error && /UNIQUE constraint failed/.test(error.message)) {
@@ -108,12 +132,29 @@ export class SettlementQueue {
     return row === undefined ? undefined : toQueuedItem(row);
   }
 
-  /** What a client's results that are queued or being settled will take from its deposit. */
-  reserved(client: string): bigint {
+  /**
+   * What a client's results that are queued or being settled will take: from its deposit (`Escrow` and `Voucher`
+   * items) or from its wallet (`Exact` items).
+   */
+  reserved(client: string, from: "deposit" | "wallet"): bigint {
+    const payments = from === "deposit" ? [Payment.Escrow, Payment.Voucher] : [Payment.Exact];
     const rows = this.#db
-      .prepare(`SELECT price FROM items WHERE client = ? AND status IN ('queued', 'batched')`)
+      .prepare(
+        `SELECT price FROM items WHERE client = ? AND status IN ('queued', 'batched') AND payment IN (${payments.join(", ")})`,
+      )
       .all(client.toLowerCase());
     return rows.reduce((sum, row) => sum + BigInt(row.price as string), 0n);
+  }
+
+  /** The voucher of the pair's latest `Voucher` item not settled yet (the chain continues from it), if any. */
+  pendingVoucher(client: string, provider: string): Voucher | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT voucher_json FROM items WHERE client = ? AND provider = ? AND payment = ${Payment.Voucher}
+         AND status IN ('queued', 'batched') ORDER BY id DESC LIMIT 1`,
+      )
+      .get(client.toLowerCase(), provider.toLowerCase());
+    return row === undefined ? undefined : parseVoucher(row.voucher_json as string);
   }
 
   /** How many results wait for a batch, and when the oldest of them was enqueued. */
@@ -242,15 +283,34 @@ function deserialize(json: string): SettlementItem {
   return {
     ...(parsed as unknown as SettlementItem),
     tier: Number(parsed.tier) as Tier,
+    payment: Number(parsed.payment) as Payment,
     price: BigInt(parsed.price as string),
     deadline: BigInt(parsed.deadline as string),
   };
+}
+
+function parseVoucher(json: string): Voucher {
+  const parsed = JSON.parse(json) as Voucher & { cumulativeAmount: string };
+  return { ...parsed, cumulativeAmount: BigInt(parsed.cumulativeAmount) };
+}
+
+/**
+ * The vouchers a batch of items needs: for each (client, provider) with `Voucher` items, the voucher of its last
+ * item in the batch (items of a pair are queued in chain order, so that voucher covers all of them).
+ */
+export function batchVouchers(items: readonly QueuedItem[]): Voucher[] {
+  const last = new Map<string, Voucher>();
+  for (const entry of items) {
+    if (entry.voucher !== null) last.set(`${entry.item.client}:${entry.item.provider}`.toLowerCase(), entry.voucher);
+  }
+  return [...last.values()];
 }
 
 function toQueuedItem(row: Record<string, unknown>): QueuedItem {
   return {
     id: Number(row.id),
     item: deserialize(row.item_json as string),
+    voucher: row.voucher_json == null ? null : parseVoucher(row.voucher_json as string),
     status: row.status as QueuedStatus,
     batchId: row.batch_id == null ? null : Number(row.batch_id),
     reason: (row.reason as string | null) ?? null,

@@ -16,6 +16,9 @@ import { startGateway, type RunningGateway } from "../../sdk/x402/gateway.js";
 import { X402_VERSION, orderToWire } from "../../sdk/x402/payload.js";
 import type { BatchPolicy } from "../../sdk/x402/batcher.js";
 
+/** Tokens each client holds in its wallet (for `exact` payments) besides its escrow deposit. */
+export const WALLET_FUNDS = 1_000_000_000n;
+
 /** A deployed scenario with a facilitator and a gateway serving its model on 127.0.0.1. */
 export interface X402Fixture {
   scenario: Scenario;
@@ -37,6 +40,10 @@ export async function startX402(
 ): Promise<X402Fixture> {
   const scenario = await setUpScenario(connection, { clientCount: options.clientCount ?? 3 });
   const signers = await connection.ethers.getSigners();
+  // setUpScenario deposits every client's tokens in escrow (escrow and upto payments); exact pays from the wallet.
+  for (const client of scenario.clients) {
+    await (await scenario.system.token.mint(await client.getAddress(), WALLET_FUNDS)).wait();
+  }
   const settlement = await scenario.system.settlement.getAddress();
   const queueDir = mkdtempSync(path.join(tmpdir(), "tierproof-x402-"));
   const facilitator = await startFacilitator({

@@ -7,20 +7,41 @@ import { SCENARIO_PRICES, sampleInput } from "../../sdk/local/scenario.js";
 import { buildOrder, commitVector } from "../../sdk/settlement/order.js";
 import { RequestIdAllocator } from "../../sdk/settlement/requestIds.js";
 import { ALL_TIERS, Tier } from "../../sdk/tiers.js";
+import { Payment } from "../../sdk/settlement/item.js";
+import { authorizeExactPayment } from "../../sdk/settlement/payments.js";
+import { VoucherSession } from "../../sdk/settlement/vouchers.js";
 import { checkResult } from "../../sdk/x402/checkResult.js";
-import { InferenceRefused, payForInference, requirementDomain } from "../../sdk/x402/client.js";
-import { readOffer } from "../../sdk/x402/payload.js";
+import {
+  InferenceRefused,
+  payForInference,
+  requirementDomain,
+  requirementTokenDomain,
+  type VoucherSessions,
+} from "../../sdk/x402/client.js";
+import {
+  ALL_SCHEMES,
+  X402_VERSION,
+  authorizationToWire,
+  orderToWire,
+  readOffer,
+  voucherToWire,
+} from "../../sdk/x402/payload.js";
+import { encodePaymentSignatureHeader } from "@x402/core/http";
 import { paymentHeader, startX402, type X402Fixture } from "./fixture.js";
 
 describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1)", function () {
   this.timeout(180_000);
   let fx: X402Fixture;
+  let offered: PaymentRequirements[];
+  /** The `tierproof-escrow` requirements, one per tier (tests build those payments by hand). */
   let requirements: PaymentRequirements[];
+  const sessions: VoucherSessions = new Map();
 
   before(async function () {
     fx = await startX402(await network.create());
     const unpaid = await post(fx.url, { input: sampleInput(fx.scenario.model, 1).map(String) });
-    requirements = decodePaymentRequiredHeader(unpaid.headers.get("PAYMENT-REQUIRED")!).accepts;
+    offered = decodePaymentRequiredHeader(unpaid.headers.get("PAYMENT-REQUIRED")!).accepts;
+    requirements = offered.filter((r) => r.scheme === "tierproof-escrow");
   });
   after(async function () {
     await fx?.close();
@@ -86,12 +107,14 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
       }
     });
 
-    it("answers 402 with one requirement per tier, priced from the ModelRegistry, payable to the settlement contract", async function () {
-      expect(requirements.map((r) => r.extra.tier)).to.deep.equal(["ZK", "TEE", "SIGNED"]);
-      for (const [i, requirement] of requirements.entries()) {
-        const [, price] = await fx.scenario.system.modelRegistry.terms(fx.scenario.modelId, ALL_TIERS[i]);
+    it("answers 402 with one requirement per scheme and tier, priced from the ModelRegistry, payable to the settlement contract", async function () {
+      expect(offered.map((r) => `${r.scheme}/${r.extra.tier}`)).to.deep.equal(
+        ALL_SCHEMES.flatMap((scheme) => ["ZK", "TEE", "SIGNED"].map((tier) => `${scheme}/${tier}`)),
+      );
+      for (const requirement of offered) {
+        const tier = readOffer(requirement).tier;
+        const [, price] = await fx.scenario.system.modelRegistry.terms(fx.scenario.modelId, tier);
         expect(requirement.amount).to.equal(price.toString());
-        expect(requirement.scheme).to.equal("tierproof-escrow");
         expect(requirement.network).to.equal("eip155:31337");
         expect(requirement.asset).to.equal(await fx.scenario.system.token.getAddress());
         expect(requirement.payTo).to.equal(await fx.scenario.system.settlement.getAddress());
@@ -101,33 +124,102 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
   });
 
   describe("a paid request", function () {
-    it("runs the model, proves the result in the tier paid for, and queues it; the client's checks pass", async function () {
+    it("runs the model, proves the result in the tier paid for, and queues it, in every scheme; the client's checks pass", async function () {
       const providerAddress = await fx.scenario.provider.getAddress();
-      for (const tier of ALL_TIERS) {
-        const input = sampleInput(fx.scenario.model, 10 + tier);
-        const paid = await payForInference({ url: fx.url, tier, input, signer: fx.scenario.clients[tier] });
-        expect(paid.response.tier).to.equal(Tier[tier]);
-        expect(paid.output).to.deep.equal(fx.scenario.infer(input));
-        expect(paid.order.price).to.equal(SCENARIO_PRICES[tier]);
-        expect(paid.order.provider).to.equal(providerAddress);
-        expect(paid.payment.success).to.equal(true);
-        expect(paid.payment.network).to.equal("eip155:31337");
-        expect(paid.payment.extra).to.include({ status: "queued", requestId: paid.order.requestId });
-        const check = await checkResult(
-          {
-            order: paid.order,
-            output: paid.output,
-            outputHash: paid.response.outputHash,
-            proof: paid.response.proof,
-            circuit: paid.offer.circuit,
-            domain: paid.domain,
-          },
-          fx.chain,
+      for (const client of fx.scenario.clients) {
+        sessions.set(
+          providerAddress.toLowerCase(),
+          await VoucherSession.fromChain(fx.scenario.system.settlement, client, fx.scenario.domain, providerAddress),
         );
-        expect(check.tier).to.equal(tier);
-        expect(check.onChain.length).to.be.greaterThan(0);
       }
-      expect(fx.facilitator.queue.counts().queued).to.equal(3);
+      let n = 0;
+      for (const scheme of ALL_SCHEMES)
+        for (const tier of ALL_TIERS) {
+          const input = sampleInput(fx.scenario.model, 10 + n++);
+          // One client per scheme, so that the upto client's voucher session is the one in `sessions`.
+          const signer = fx.scenario.clients[ALL_SCHEMES.indexOf(scheme)];
+          if (scheme === "upto" && tier === Tier.ZK) {
+            sessions.set(
+              providerAddress.toLowerCase(),
+              await VoucherSession.fromChain(
+                fx.scenario.system.settlement,
+                signer,
+                fx.scenario.domain,
+                providerAddress,
+              ),
+            );
+          }
+          const paid = await payForInference({ url: fx.url, tier, scheme, input, signer, sessions });
+          expect(paid.response.tier).to.equal(Tier[tier]);
+          expect(paid.output).to.deep.equal(fx.scenario.infer(input));
+          expect(paid.order.price).to.equal(SCENARIO_PRICES[tier]);
+          expect(paid.order.provider).to.equal(providerAddress);
+          expect(paid.payment.success).to.equal(true);
+          expect(paid.payment.network).to.equal("eip155:31337");
+          expect(paid.payment.extra).to.include({ status: "queued", requestId: paid.order.requestId });
+          const check = await checkResult(
+            {
+              order: paid.order,
+              output: paid.output,
+              outputHash: paid.response.outputHash,
+              proof: paid.response.proof,
+              circuit: paid.offer.circuit,
+              domain: paid.domain,
+            },
+            fx.chain,
+          );
+          expect(check.tier).to.equal(tier);
+          expect(check.onChain.length).to.be.greaterThan(0);
+        }
+      expect(fx.facilitator.queue.counts().queued).to.equal(9);
+    });
+
+    it("answers 402 for an exact authorisation whose nonce is not the order's digest", async function () {
+      const input = sampleInput(fx.scenario.model, 30);
+      const exact = offered.find((r) => r.scheme === "exact" && r.extra.tier === "SIGNED")!;
+      const { order, client } = await orderFor(exact, input);
+      const other = { ...order, requestId: new RequestIdAllocator().next() };
+      const authorization = await authorizeExactPayment(
+        client,
+        requirementDomain(exact),
+        requirementTokenDomain(exact),
+        other,
+        {
+          validBefore: order.deadline,
+        },
+      );
+      const header = encodePaymentSignatureHeader({
+        x402Version: X402_VERSION,
+        accepted: exact,
+        payload: { order: orderToWire(order), ...authorizationToWire(authorization) },
+      });
+      const response = await post(fx.url, { input: input.map(String) }, { "PAYMENT-SIGNATURE": header });
+      expect(response.status).to.equal(402);
+      expect(await refusal(response)).to.match(/^invalid_authorization: the authorization's nonce/);
+    });
+
+    it("answers 402 for an upto voucher that does not chain the new order (a replayed voucher)", async function () {
+      const input = sampleInput(fx.scenario.model, 31);
+      const upto = offered.find((r) => r.scheme === "upto" && r.extra.tier === "TEE")!;
+      const client = fx.scenario.clients[1];
+      const provider = await fx.scenario.provider.getAddress();
+      const session = await VoucherSession.fromChain(
+        fx.scenario.system.settlement,
+        client,
+        fx.scenario.domain,
+        provider,
+      );
+      const { order } = await orderFor(upto, input);
+      const mine = { ...order, client: await client.getAddress() };
+      const stale = await session.authorize({ ...mine, requestId: new RequestIdAllocator().next() });
+      const header = encodePaymentSignatureHeader({
+        x402Version: X402_VERSION,
+        accepted: upto,
+        payload: { order: orderToWire(mine), voucher: voucherToWire(stale) },
+      });
+      const response = await post(fx.url, { input: input.map(String) }, { "PAYMENT-SIGNATURE": header });
+      expect(response.status).to.equal(402);
+      expect(await refusal(response)).to.match(/^invalid_voucher/);
     });
 
     it("pays nothing when the wanted tier costs more than the client's maxPrice", async function () {
@@ -157,7 +249,7 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
         const response = await post(fx.url, { input: input.map(String) }, { "PAYMENT-SIGNATURE": header });
         expect(response.status, JSON.stringify(change)).to.equal(402);
         expect(await refusal(response)).to.match(expected);
-        expect(decodePaymentRequiredHeader(response.headers.get("PAYMENT-REQUIRED")!).accepts).to.have.length(3);
+        expect(decodePaymentRequiredHeader(response.headers.get("PAYMENT-REQUIRED")!).accepts).to.have.length(9);
       }
     });
 
@@ -231,13 +323,17 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
       expect(fx.facilitator.queue.all().length).to.equal(before);
     });
 
-    it("settles the queued results of all tiers in one Partial batch; deposits and earnings move by the exact prices", async function () {
-      const { settlement } = fx.scenario.system;
+    it("settles the queued results of all tiers and schemes in one Partial batch; balances move by the exact prices", async function () {
+      const { settlement, token } = fx.scenario.system;
       const entries = fx.facilitator.queue.all().filter((e) => e.status === "queued");
       expect(new Set(entries.map((e) => e.item.tier))).to.deep.equal(new Set(ALL_TIERS));
+      expect(new Set(entries.map((e) => e.item.payment))).to.deep.equal(
+        new Set([Payment.Escrow, Payment.Exact, Payment.Voucher]),
+      );
       const provider = await fx.scenario.provider.getAddress();
       const clients = [...new Set(entries.map((e) => e.item.client))];
       const depositsBefore = await Promise.all(clients.map((c) => settlement.depositOf(c)));
+      const walletsBefore = await Promise.all(clients.map((c) => token.balanceOf(c)));
       const earningsBefore = await settlement.earningsOf(provider);
 
       await fx.facilitator.settler.flush();
@@ -246,8 +342,12 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
       expect(after.map((e) => e.status)).to.deep.equal(entries.map(() => "settled"));
       expect(new Set(after.map((e) => e.transaction)).size).to.equal(1);
       for (const [i, client] of clients.entries()) {
-        const spent = entries.filter((e) => e.item.client === client).reduce((s, e) => s + e.item.price, 0n);
-        expect(await settlement.depositOf(client)).to.equal(depositsBefore[i] - spent);
+        const spent = (exact: boolean) =>
+          entries
+            .filter((e) => e.item.client === client && (e.item.payment === Payment.Exact) === exact)
+            .reduce((s, e) => s + e.item.price, 0n);
+        expect(await settlement.depositOf(client)).to.equal(depositsBefore[i] - spent(false));
+        expect(await token.balanceOf(client)).to.equal(walletsBefore[i] - spent(true));
       }
       const total = entries.reduce((s, e) => s + e.item.price, 0n);
       expect(await settlement.earningsOf(provider)).to.equal(earningsBefore + total);
