@@ -30,41 +30,62 @@ export interface X402Fixture {
   close(): Promise<void>;
 }
 
+/** The local scenario deployed, with clients holding tokens in escrow and in their wallets. */
+export interface X402Deployment {
+  scenario: Scenario;
+  chain: TierproofChain;
+  settlement: string;
+}
+
 /**
- * Deploys the local scenario on `connection`, starts a facilitator (its queue in a fresh temporary directory, batch
- * transactions sent by `submitter`) and a gateway for the scenario's model in all three tiers.
+ * Deploys the local scenario on `connection` (`clientCount` clients with an escrow deposit and `WALLET_FUNDS` in
+ * their wallets).
  */
-export async function startX402(
-  connection: NetworkConnection,
-  options: { clientCount?: number; policy?: BatchPolicy; submitter?: Signer } = {},
-): Promise<X402Fixture> {
-  const scenario = await setUpScenario(connection, { clientCount: options.clientCount ?? 3 });
-  const signers = await connection.ethers.getSigners();
+export async function deployX402(connection: NetworkConnection, clientCount = 3): Promise<X402Deployment> {
+  const scenario = await setUpScenario(connection, { clientCount });
   // setUpScenario deposits every client's tokens in escrow (escrow and upto payments); exact pays from the wallet.
   for (const client of scenario.clients) {
     await (await scenario.system.token.mint(await client.getAddress(), WALLET_FUNDS)).wait();
   }
   const settlement = await scenario.system.settlement.getAddress();
-  const queueDir = mkdtempSync(path.join(tmpdir(), "tierproof-x402-"));
-  const facilitator = await startFacilitator({
-    submitter: options.submitter ?? signers[signers.length - 1],
-    settlement,
-    queuePath: path.join(queueDir, "queue.sqlite"),
-    policy: options.policy ?? { batchSize: 1000, maxWaitMs: 600_000 },
-  });
-  const chain = await connectTierproof(connection.ethers.provider, settlement);
-  const gateway = await startGateway({
+  return { scenario, chain: await connectTierproof(connection.ethers.provider, settlement), settlement };
+}
+
+/** Starts a gateway for the deployment's model in all three tiers, talking to the facilitator at `facilitatorUrl`. */
+export async function startGatewayFor(deployment: X402Deployment, facilitatorUrl: string): Promise<RunningGateway> {
+  const { scenario, chain } = deployment;
+  return startGateway({
     chain,
     provider: await scenario.provider.getAddress(),
     models: [{ modelId: scenario.modelId, circuit: SCENARIO_CIRCUIT, provers: scenario.provers }],
-    facilitatorUrl: facilitator.url,
+    facilitatorUrl,
   });
+}
+
+/**
+ * Deploys the local scenario on `connection`, starts a facilitator (its queue in a fresh temporary directory, batch
+ * transactions sent by `submitter`, by default the last account) and a gateway for the scenario's model.
+ */
+export async function startX402(
+  connection: NetworkConnection,
+  options: { clientCount?: number; policy?: BatchPolicy; submitter?: Signer } = {},
+): Promise<X402Fixture> {
+  const deployment = await deployX402(connection, options.clientCount ?? 3);
+  const signers = await connection.ethers.getSigners();
+  const queueDir = mkdtempSync(path.join(tmpdir(), "tierproof-x402-"));
+  const facilitator = await startFacilitator({
+    submitter: options.submitter ?? signers[signers.length - 1],
+    settlement: deployment.settlement,
+    queuePath: path.join(queueDir, "queue.sqlite"),
+    policy: options.policy ?? { batchSize: 1000, maxWaitMs: 600_000 },
+  });
+  const gateway = await startGatewayFor(deployment, facilitator.url);
   return {
-    scenario,
-    chain,
+    scenario: deployment.scenario,
+    chain: deployment.chain,
     facilitator,
     gateway,
-    url: gateway.inferUrl(scenario.modelId),
+    url: gateway.inferUrl(deployment.scenario.modelId),
     queueDir,
     async close() {
       await gateway.close();
