@@ -17,7 +17,7 @@ import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
 import {ITeeRegistry} from "../interfaces/ITeeRegistry.sol";
 import {IZkVerifier} from "../interfaces/IZkVerifier.sol";
 import {InferenceTypedData} from "../libraries/InferenceTypedData.sol";
-import {Tier} from "../libraries/Tier.sol";
+import {Tier, TierSet} from "../libraries/Tier.sol";
 
 /// @title InferenceSettlement
 /// @notice Escrow and settlement of mixed-tier inference batches, paid from escrow, by EIP-3009 authorisations
@@ -99,6 +99,17 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         uint256[] remaining; // per voucher: what it may still pay in this batch
         uint256[] spent; // per voucher: what it paid in this batch
         bytes[] voucherErrors; // per voucher: why it does not verify, empty if it does
+        uint256[] clientVoucher; // per voucher: the index of the batch's first voucher of the same client
+        uint256[] pending; // per client's first voucher: what its vouchers took from the deposit, not yet written
+        uint256[3] tierCounts; // items settled per tier, written to `_tierStats` once at the end
+        uint256[3] tierValues; // value settled per tier, likewise
+        // The request-id bitmap word in use: consecutive request ids of a client share it, so it is read once and
+        // written once for all of them (`_useRequestWord`, `_storeRequestWord`).
+        address wordClient;
+        uint256 wordIndex;
+        uint256 word;
+        bool wordLoaded;
+        bool wordDirty;
     }
 
     /// @dev A cached `IModelRegistry.terms` answer.
@@ -147,35 +158,95 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         batch.keys = new KeyLookup[](_CACHE_SIZE);
         batch.vouchers = vouchers;
         batch.voucherOf = new uint256[](count);
-        if (vouchers.length != 0) _checkVouchers(items, batch);
+        InferenceTypedData.ItemHead memory head; // one buffer, refilled for each item
+        if (vouchers.length != 0) _checkVouchers(items, head, batch);
         bool[] memory zkVerified = _batchVerifyZkProofs(items);
         for (uint256 i; i < count; ++i) {
             Item calldata item = items[i];
-            bytes memory reason = _check(item, zkVerified[i], batch, i);
-            if (reason.length == 0) reason = _pay(item, batch, i);
+            _loadHead(item, head);
+            _useRequestWord(batch, head.client, head.requestId);
+            bytes memory reason = _check(item, head, zkVerified[i], batch, i);
+            if (reason.length == 0) reason = _pay(item, head, batch, i);
             if (reason.length != 0) {
                 if (mode == Mode.Atomic) _revertWith(reason);
-                emit ItemRejected(i, item.requestId, item.client, reason);
+                emit ItemRejected(i, head.requestId, head.client, reason);
                 continue;
             }
-            _apply(item, batch.epoch);
+            _apply(head, batch);
             ++settled;
         }
+        _storeRequestWord(batch);
+        _recordTierStats(batch);
         if (vouchers.length != 0) _redeemVouchers(batch);
         emit BatchSettled(msg.sender, mode, settled, count - settled);
     }
 
+    /// @dev Copies `item`'s head into `head`, reverting (like the ABI decoder) if a word is not a valid encoding of
+    /// its field: addresses and the uint64 deadline with high bits set, or an enum out of range.
+    function _loadHead(Item calldata item, InferenceTypedData.ItemHead memory head) private pure {
+        // Safe: writes the 12 words of `head`, an allocated memory struct, and reads the item's head, which the ABI
+        // decoder checked lies within calldata.
+        assembly ("memory-safe") {
+            calldatacopy(head, item, 0x180)
+            let dirty := or(shr(160, mload(add(head, 0x40))), shr(160, mload(add(head, 0x60))))
+            dirty := or(dirty, or(gt(mload(add(head, 0x80)), 2), gt(mload(add(head, 0x160)), 2)))
+            dirty := or(dirty, shr(64, mload(add(head, 0x100))))
+            if dirty {
+                revert(0, 0)
+            }
+        }
+    }
+
+    /// @dev Makes the bitmap word holding `requestId` of `client` the batch's current word, writing back the previous
+    /// one if it changed.
+    function _useRequestWord(Batch memory batch, address client, bytes32 requestId) private {
+        uint256 index = uint256(requestId) >> 8;
+        if (batch.wordLoaded && batch.wordIndex == index && batch.wordClient == client) return;
+        _storeRequestWord(batch);
+        batch.wordClient = client;
+        batch.wordIndex = index;
+        batch.word = _settledRequests[client]._data[index];
+        batch.wordLoaded = true;
+    }
+
+    /// @dev Writes the batch's current bitmap word back if items were settled in it.
+    function _storeRequestWord(Batch memory batch) private {
+        if (!batch.wordDirty) return;
+        _settledRequests[batch.wordClient]._data[batch.wordIndex] = batch.word;
+        batch.wordDirty = false;
+    }
+
+    /// @dev Adds the batch's per-tier counts and values to the epoch's statistics, one write per tier.
+    function _recordTierStats(Batch memory batch) private {
+        for (uint256 tier; tier < TierSet.COUNT; ++tier) {
+            uint256 settledOfTier = batch.tierCounts[tier];
+            if (settledOfTier == 0) continue;
+            TierStat storage stat = _tierStats[batch.epoch][tier];
+            stat.count += SafeCast.toUint64(settledOfTier);
+            stat.value += SafeCast.toUint192(batch.tierValues[tier]);
+        }
+    }
+
     /// @dev Chains each pair's orders and records, per voucher, why it does not verify (signature, chain, rollback)
     /// or what it may pay in this batch.
-    function _checkVouchers(Item[] calldata items, Batch memory batch) private view {
+    function _checkVouchers(
+        Item[] calldata items,
+        InferenceTypedData.ItemHead memory head,
+        Batch memory batch
+    ) private view {
         Voucher[] memory vouchers = batch.vouchers;
         uint256 voucherCount = vouchers.length;
-        bytes32[] memory heads = _chainVoucherOrders(items, batch);
+        bytes32[] memory heads = _chainVoucherOrders(items, head, batch);
         batch.remaining = new uint256[](voucherCount);
         batch.spent = new uint256[](voucherCount);
         batch.voucherErrors = new bytes[](voucherCount);
+        batch.clientVoucher = new uint256[](voucherCount);
+        batch.pending = new uint256[](voucherCount);
         for (uint256 j; j < voucherCount; ++j) {
             Voucher memory voucher = vouchers[j];
+            uint256 first;
+            while (vouchers[first].client != voucher.client) ++first;
+            batch.clientVoucher[j] = first;
             uint256 paid = _voucherStates[voucher.client][voucher.provider].paid;
             bytes32 digest = _hashTypedDataV4(InferenceTypedData.hashVoucher(voucher));
             if (!SignatureChecker.isValidSignatureNow(voucher.client, digest, voucher.signature)) {
@@ -210,6 +281,7 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
     /// batch order, from the pair's stored head. Reverts on two vouchers for one pair or a voucher without items.
     function _chainVoucherOrders(
         Item[] calldata items,
+        InferenceTypedData.ItemHead memory head,
         Batch memory batch
     ) private view returns (bytes32[] memory heads) {
         Voucher[] memory vouchers = batch.vouchers;
@@ -228,11 +300,12 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         uint256 last; // the voucher of the previous voucher item: consecutive items usually share one
         for (uint256 i; i < items.length; ++i) {
             Item calldata item = items[i];
-            if (item.payment != Payment.Voucher) continue;
-            if (vouchers[last].client != item.client || vouchers[last].provider != item.provider) {
+            _loadHead(item, head);
+            if (head.payment != Payment.Voucher) continue;
+            if (vouchers[last].client != head.client || vouchers[last].provider != head.provider) {
                 last = voucherCount;
                 for (uint256 j; j < voucherCount; ++j) {
-                    if (vouchers[j].client == item.client && vouchers[j].provider == item.provider) {
+                    if (vouchers[j].client == head.client && vouchers[j].provider == head.provider) {
                         last = j;
                         break;
                     }
@@ -242,7 +315,7 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
                     continue; // no voucher: `_checkPayment` rejects the item
                 }
             }
-            heads[last] = InferenceTypedData.chainOrder(heads[last], InferenceTypedData.hashOrder(item));
+            heads[last] = InferenceTypedData.chainOrder(heads[last], InferenceTypedData.hashOrder(head));
             ++covered[last];
             batch.voucherOf[i] = last + 1;
         }
@@ -258,9 +331,13 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
             if (batch.voucherErrors[j].length != 0) continue;
             Voucher memory voucher = batch.vouchers[j];
             VoucherState storage state = _voucherStates[voucher.client][voucher.provider];
-            uint256 totalPaid = state.paid + batch.spent[j];
+            uint256 amount = batch.spent[j];
+            uint256 totalPaid = state.paid + amount;
             state.paid = totalPaid;
             state.ordersHead = voucher.ordersHead;
+            // `_checkPayment` kept the pending debits of each client within its deposit.
+            _deposits[voucher.client] -= amount;
+            _earnings[voucher.provider] += amount;
             emit VoucherRedeemed(
                 voucher.client,
                 voucher.provider,
@@ -277,127 +354,151 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
     /// proof was already verified in a batch with the other ZK items of its model, against the same verifier.
     function _check(
         Item calldata item,
+        InferenceTypedData.ItemHead memory head,
         bool zkVerified,
         Batch memory batch,
         uint256 index
-    ) private view returns (bytes memory) {
-        bytes32 requestId = item.requestId;
+    ) private view returns (bytes memory reason) {
+        bytes32 requestId = head.requestId;
         if (uint256(requestId) >= SNARK_SCALAR_FIELD) {
             return abi.encodeWithSelector(SettlementRequestIdOutOfField.selector, requestId);
         }
-        if (_settledRequests[item.client].get(uint256(requestId))) {
-            return abi.encodeWithSelector(SettlementRequestAlreadySettled.selector, item.client, requestId);
+        // `_settle` made the word holding this request id the batch's current word.
+        if ((batch.word >> (uint256(requestId) & 0xff)) & 1 == 1) {
+            return abi.encodeWithSelector(SettlementRequestAlreadySettled.selector, head.client, requestId);
         }
-        if (block.timestamp > item.deadline) {
-            return abi.encodeWithSelector(SettlementOrderExpired.selector, requestId, item.deadline);
+        if (block.timestamp > head.deadline) {
+            return abi.encodeWithSelector(SettlementOrderExpired.selector, requestId, head.deadline);
         }
-        Terms memory terms = _terms(batch, item.modelId, item.tier);
-        if (!terms.accepted) {
-            return abi.encodeWithSelector(SettlementTierNotAccepted.selector, requestId, item.modelId, item.tier);
+        (bool accepted, uint256 modelPrice, address verifier) = _terms(batch, head.modelId, head.tier);
+        if (!accepted) {
+            return abi.encodeWithSelector(SettlementTierNotAccepted.selector, requestId, head.modelId, head.tier);
         }
-        if (item.price < terms.price) {
-            return abi.encodeWithSelector(SettlementPriceBelowModelPrice.selector, requestId, item.price, terms.price);
+        if (head.price < modelPrice) {
+            return abi.encodeWithSelector(SettlementPriceBelowModelPrice.selector, requestId, head.price, modelPrice);
         }
-        bytes32 orderHash = InferenceTypedData.hashOrder(item);
-        bytes memory reason = _checkPayment(item, orderHash, batch, index);
-        if (reason.length != 0) return reason;
-        if (item.tier == Tier.ZK) return zkVerified ? bytes("") : _checkZkProof(item, terms.verifier);
-        return _checkResultSignature(item, orderHash, batch);
+        bytes32 orderHash = InferenceTypedData.hashOrder(head);
+        reason = _checkPayment(item, head, orderHash, batch, index);
+        if (reason.length != 0 || (head.tier == Tier.ZK && zkVerified)) return reason;
+        if (head.tier == Tier.ZK) return _checkZkProof(item, verifier);
+        return _checkResultSignature(item, head, orderHash, batch);
     }
 
     /// @dev The client's authorisation of the item's payment, by its kind (see `IInferenceSettlement`). `Exact`
     /// authorisations are checked by the token when `_pay` redeems them.
     function _checkPayment(
         Item calldata item,
+        InferenceTypedData.ItemHead memory head,
         bytes32 orderHash,
         Batch memory batch,
         uint256 index
-    ) private view returns (bytes memory) {
-        Payment payment = item.payment;
+    ) private view returns (bytes memory reason) {
+        Payment payment = head.payment;
         if (payment == Payment.Exact) {
             if (item.clientSignature.length < 64) {
-                return abi.encodeWithSelector(SettlementMalformedPayment.selector, item.requestId);
+                return abi.encodeWithSelector(SettlementMalformedPayment.selector, head.requestId);
             }
-            return "";
+            return reason; // empty: no allocation
         }
-        uint256 balance = _deposits[item.client];
-        if (balance < item.price) {
-            return abi.encodeWithSelector(SettlementInsufficientDeposit.selector, item.client, balance, item.price);
+        address client = head.client;
+        uint256 balance = _deposits[client];
+        if (batch.vouchers.length != 0) balance -= _pendingDebit(batch, client);
+        if (balance < head.price) {
+            return abi.encodeWithSelector(SettlementInsufficientDeposit.selector, client, balance, head.price);
         }
         if (payment == Payment.Escrow) {
             if (
                 !SignatureChecker.isValidSignatureNowCalldata(
-                    item.client,
+                    head.client,
                     _hashTypedDataV4(orderHash),
                     item.clientSignature
                 )
             ) {
-                return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, item.requestId, item.client);
+                return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, head.requestId, head.client);
             }
-            return "";
+            return reason; // empty: no allocation
         }
         uint256 voucher = batch.voucherOf[index];
         if (voucher == 0) {
-            return abi.encodeWithSelector(SettlementNoVoucher.selector, item.requestId, item.client, item.provider);
+            return abi.encodeWithSelector(SettlementNoVoucher.selector, head.requestId, head.client, head.provider);
         }
         if (batch.voucherErrors[voucher - 1].length != 0) return batch.voucherErrors[voucher - 1];
         uint256 remaining = batch.remaining[voucher - 1];
-        if (item.price > remaining) {
-            return abi.encodeWithSelector(SettlementVoucherExceeded.selector, item.requestId, remaining, item.price);
+        if (head.price > remaining) {
+            return abi.encodeWithSelector(SettlementVoucherExceeded.selector, head.requestId, remaining, head.price);
         }
-        return "";
+        return reason; // empty: no allocation
     }
 
     /// @dev Moves a verified item's price to its provider: from the client's deposit (`Escrow`, `Voucher`), or pulled
     /// from the client's token balance with its EIP-3009 authorisation (`Exact`). Returns why the pull failed, or
     /// nothing. The pull is the only external call that can change state; the token is this contract's immutable
     /// payment token and `settle` is non-reentrant.
-    function _pay(Item calldata item, Batch memory batch, uint256 index) private returns (bytes memory) {
-        uint256 price = item.price;
-        if (item.payment == Payment.Exact) {
+    function _pay(
+        Item calldata item,
+        InferenceTypedData.ItemHead memory head,
+        Batch memory batch,
+        uint256 index
+    ) private returns (bytes memory reason) {
+        uint256 price = head.price;
+        if (head.payment == Payment.Exact) {
             bytes calldata authorization = item.clientSignature;
             try
                 IERC3009(address(token)).receiveWithAuthorization(
-                    item.client,
+                    head.client,
                     address(this),
                     price,
                     uint256(bytes32(authorization[0:32])),
                     uint256(bytes32(authorization[32:64])),
-                    _hashTypedDataV4(InferenceTypedData.hashOrder(item)),
+                    _hashTypedDataV4(InferenceTypedData.hashOrder(head)),
                     authorization[64:]
                 )
-            {} catch (bytes memory reason) {
-                return abi.encodeWithSelector(SettlementPaymentFailed.selector, item.requestId, reason);
+            {} catch (bytes memory tokenError) {
+                return abi.encodeWithSelector(SettlementPaymentFailed.selector, head.requestId, tokenError);
             }
+        } else if (head.payment == Payment.Voucher) {
+            // Debited from the deposit and credited to the provider once per voucher, in `_redeemVouchers`.
+            uint256 voucher = batch.voucherOf[index] - 1;
+            // `_checkPayment` ensured the price is within what the voucher may still pay.
+            unchecked {
+                batch.remaining[voucher] -= price;
+            }
+            batch.spent[voucher] += price;
+            batch.pending[batch.clientVoucher[voucher]] += price;
+            return reason; // empty: no allocation
         } else {
-            if (item.payment == Payment.Voucher) {
-                uint256 voucher = batch.voucherOf[index] - 1;
-                // `_checkPayment` ensured the price is within what the voucher may still pay.
-                unchecked {
-                    batch.remaining[voucher] -= price;
-                }
-                batch.spent[voucher] += price;
-            }
             // `_checkPayment` ensured the deposit covers the price.
             unchecked {
-                _deposits[item.client] -= price;
+                _deposits[head.client] -= price;
             }
         }
-        _earnings[item.provider] += price;
-        return "";
+        _earnings[head.provider] += price;
+        return reason; // empty: no allocation
+    }
+
+    /// @dev What the batch's vouchers took so far from `client`'s deposit without writing it yet.
+    function _pendingDebit(Batch memory batch, address client) private pure returns (uint256) {
+        Voucher[] memory vouchers = batch.vouchers;
+        for (uint256 j; j < vouchers.length; ++j) {
+            if (vouchers[j].client == client) return batch.pending[j];
+        }
+        return 0;
     }
 
     /// @dev The model's terms for `tier`, asked of the registry once per batch.
-    function _terms(Batch memory batch, bytes32 modelId, Tier tier) private view returns (Terms memory terms) {
+    function _terms(
+        Batch memory batch,
+        bytes32 modelId,
+        Tier tier
+    ) private view returns (bool accepted, uint256 price, address verifier) {
         uint256 cached = batch.termCount;
         for (uint256 k; k < cached; ++k) {
-            terms = batch.terms[k];
-            if (terms.modelId == modelId && terms.tier == tier) return terms;
+            Terms memory known = batch.terms[k];
+            if (known.modelId == modelId && known.tier == tier) return (known.accepted, known.price, known.verifier);
         }
-        (bool accepted, uint256 price, address verifier) = modelRegistry.terms(modelId, tier);
-        terms = Terms({modelId: modelId, tier: tier, accepted: accepted, price: price, verifier: verifier});
+        (accepted, price, verifier) = modelRegistry.terms(modelId, tier);
         if (cached < _CACHE_SIZE) {
-            batch.terms[cached] = terms;
+            batch.terms[cached] = Terms(modelId, tier, accepted, price, verifier);
             batch.termCount = cached + 1;
         }
     }
@@ -479,40 +580,42 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
     /// @dev TEE and SIGNED tiers: a registered, currently valid key of the item's provider signed the result.
     function _checkResultSignature(
         Item calldata item,
+        InferenceTypedData.ItemHead memory head,
         bytes32 orderHash,
         Batch memory batch
-    ) private view returns (bytes memory) {
-        bytes32 requestId = item.requestId;
-        if (item.proof.length != _SIGNATURE_LENGTH) {
-            return abi.encodeWithSelector(SettlementMalformedProof.selector, requestId, item.tier);
+    ) private view returns (bytes memory reason) {
+        bytes32 requestId = head.requestId;
+        bytes calldata proof = item.proof;
+        if (proof.length != _SIGNATURE_LENGTH) {
+            return abi.encodeWithSelector(SettlementMalformedProof.selector, requestId, head.tier);
         }
-        bytes32 digest = _hashTypedDataV4(InferenceTypedData.hashResult(orderHash, item.outputHash));
+        bytes32 digest = _hashTypedDataV4(InferenceTypedData.hashResult(orderHash, head.outputHash));
         // tryRecover refuses malleable (high-s) signatures.
-        (address key, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, item.proof);
+        (address key, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, proof);
         if (err != ECDSA.RecoverError.NoError) {
             return abi.encodeWithSelector(SettlementInvalidResultSignature.selector, requestId);
         }
 
-        KeyLookup memory lookup = _keyLookup(batch, key, item.tier == Tier.TEE ? item.modelId : bytes32(0));
-        if (item.tier == Tier.TEE) {
-            if (lookup.status == uint8(ITeeRegistry.EnclaveStatus.None)) {
+        (address keyOwner, uint8 status) = _keyLookup(batch, key, head.tier == Tier.TEE ? head.modelId : bytes32(0));
+        if (head.tier == Tier.TEE) {
+            if (status == uint8(ITeeRegistry.EnclaveStatus.None)) {
                 return abi.encodeWithSelector(SettlementUnknownEnclave.selector, requestId, key);
             }
-            if (lookup.status != uint8(ITeeRegistry.EnclaveStatus.Active)) {
-                return abi.encodeWithSelector(SettlementEnclaveNotActive.selector, requestId, key, lookup.status);
+            if (status != uint8(ITeeRegistry.EnclaveStatus.Active)) {
+                return abi.encodeWithSelector(SettlementEnclaveNotActive.selector, requestId, key, status);
             }
         } else {
-            if (lookup.status == uint8(ISignerRegistry.SignerStatus.None)) {
+            if (status == uint8(ISignerRegistry.SignerStatus.None)) {
                 return abi.encodeWithSelector(SettlementUnknownSigner.selector, requestId, key);
             }
-            if (lookup.status != uint8(ISignerRegistry.SignerStatus.Active)) {
-                return abi.encodeWithSelector(SettlementSignerNotActive.selector, requestId, key, lookup.status);
+            if (status != uint8(ISignerRegistry.SignerStatus.Active)) {
+                return abi.encodeWithSelector(SettlementSignerNotActive.selector, requestId, key, status);
             }
         }
-        if (lookup.owner != item.provider) {
-            return abi.encodeWithSelector(SettlementProviderMismatch.selector, requestId, item.provider, lookup.owner);
+        if (keyOwner != head.provider) {
+            return abi.encodeWithSelector(SettlementProviderMismatch.selector, requestId, head.provider, keyOwner);
         }
-        return "";
+        return reason; // empty: no allocation
     }
 
     /// @dev The owner and status of a TEE key for `modelId` (nonzero) or of a SIGNED key (`modelId` zero), asked of
@@ -521,46 +624,46 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         Batch memory batch,
         address key,
         bytes32 modelId
-    ) private view returns (KeyLookup memory lookup) {
+    ) private view returns (address owner, uint8 status) {
         uint256 cached = batch.keyCount;
         for (uint256 k; k < cached; ++k) {
-            lookup = batch.keys[k];
-            if (lookup.key == key && lookup.modelId == modelId) return lookup;
+            KeyLookup memory known = batch.keys[k];
+            if (known.key == key && known.modelId == modelId) return (known.owner, known.status);
         }
-        lookup.key = key;
-        lookup.modelId = modelId;
         if (modelId != bytes32(0)) {
-            ITeeRegistry.EnclaveStatus status;
-            (lookup.owner, status) = teeRegistry.enclaveStatus(key, modelId);
-            lookup.status = uint8(status);
+            ITeeRegistry.EnclaveStatus enclaveStatus;
+            (owner, enclaveStatus) = teeRegistry.enclaveStatus(key, modelId);
+            status = uint8(enclaveStatus);
         } else {
-            ISignerRegistry.SignerStatus status;
-            (lookup.owner, status) = signerRegistry.signerStatus(key);
-            lookup.status = uint8(status);
+            ISignerRegistry.SignerStatus signerStatus;
+            (owner, signerStatus) = signerRegistry.signerStatus(key);
+            status = uint8(signerStatus);
         }
         if (cached < _CACHE_SIZE) {
-            batch.keys[cached] = lookup;
+            batch.keys[cached] = KeyLookup(key, modelId, owner, status);
             batch.keyCount = cached + 1;
         }
     }
 
-    /// @dev The effects of a verified, paid item: spend its request id, count it.
-    function _apply(Item calldata item, uint64 epoch) private {
-        uint256 price = item.price;
-        _settledRequests[item.client].set(uint256(item.requestId));
-        TierStat storage stat = _tierStats[epoch][uint8(item.tier)];
-        stat.count += 1;
-        stat.value += SafeCast.toUint192(price);
+    /// @dev The effects of a verified, paid item: spend its request id (in the batch's current bitmap word), count
+    /// it (in the batch's per-tier totals), emit it.
+    function _apply(InferenceTypedData.ItemHead memory head, Batch memory batch) private {
+        uint256 price = head.price;
+        uint8 tier = uint8(head.tier);
+        batch.word |= 1 << (uint256(head.requestId) & 0xff);
+        batch.wordDirty = true;
+        ++batch.tierCounts[tier];
+        batch.tierValues[tier] += price;
         emit ItemSettled(
-            item.requestId,
-            item.client,
-            item.provider,
-            item.modelId,
-            item.tier,
+            head.requestId,
+            head.client,
+            head.provider,
+            head.modelId,
+            head.tier,
             price,
-            item.inputHash,
-            item.outputHash,
-            epoch
+            head.inputHash,
+            head.outputHash,
+            batch.epoch
         );
     }
 
