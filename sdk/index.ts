@@ -74,3 +74,57 @@ export {
   testVendorDomain,
   type TestAttestation,
 } from "./tee/testVendor.js";
+export {
+  ALL_SCHEMES,
+  ESCROW_ORDER_SCHEME,
+  EXACT_SCHEME,
+  SCHEME_PAYMENTS,
+  UPTO_SCHEME,
+  X402_VERSION,
+  caip2,
+  chainIdOf,
+  parseScheme,
+  readOffer,
+  readPayment,
+  type ParsedPayment,
+  type TierOffer,
+  type TierproofPayload,
+  type TierproofScheme,
+} from "./x402/payload.js";
+export { connectTierproof, type TierproofChain } from "./x402/chain.js";
+export { MAX_GATEWAY_INPUT_MAGNITUDE, parseModelInput, servedModel, type ServedModel } from "./x402/models.js";
+export {
+  SettlementQueue,
+  DuplicateRequestError,
+  type QueuedBatch,
+  type QueuedItem,
+  type QueuedStatus,
+} from "./x402/queue.js";
+export { BatchSettler, type BatchPolicy, type BatchReport } from "./x402/batcher.js";
+export {
+  PaymentRejection,
+  TierproofFacilitatorScheme,
+  facilitatorSchemes,
+  toSettlementItem,
+} from "./x402/facilitatorScheme.js";
+export { TierproofServerScheme, type ResultLookup } from "./x402/serverScheme.js";
+export { startFacilitator, type FacilitatorOptions, type RunningFacilitator } from "./x402/facilitator.js";
+export {
+  startGateway,
+  type GatewayModel,
+  type GatewayOptions,
+  type InferenceResponse,
+  type RunningGateway,
+} from "./x402/gateway.js";
+export {
+  InferenceRefused,
+  TierproofClientScheme,
+  payForInference,
+  requirementDomain,
+  requirementTokenDomain,
+  type InferRequest,
+  type PaidInference,
+  type VoucherSessions,
+} from "./x402/client.js";
+export { checkResult, decodeZkProof, type ResultCheck, type ResultToCheck } from "./x402/checkResult.js";
+export { confirmSettlement, type SettlementStatus } from "./x402/confirm.js";
