@@ -1,4 +1,5 @@
 import type { Network, PaymentPayload, PaymentRequirements } from "@x402/core/types";
+import { isEIP3009Payload, type ExactEIP3009Payload, type ExactEvmPayloadV2 } from "@x402/evm";
 import { getAddress, isHexString } from "ethers";
 
 import { Payment, type Hex, type Order } from "../settlement/item.js";
@@ -131,15 +132,12 @@ export interface WireResult {
   proof: Hex;
 }
 
-/** An EIP-3009 authorisation on the wire (integers as decimal strings), as in x402's `exact` EVM payload. */
-export interface WireAuthorization {
-  from: string;
-  to: string;
-  value: string;
-  validAfter: string;
-  validBefore: string;
-  nonce: Hex;
-}
+/**
+ * An EIP-3009 authorisation on the wire: x402's own `exact` EVM payload type (`@x402/evm`), so a tierproof `exact`
+ * payload is x402's EIP-3009 payload (`authorization` + `signature`) plus the `order` it pays. Only the type of
+ * authorisation differs: `ReceiveWithAuthorization` (the settlement contract pulls), with nonce = the order's digest.
+ */
+export type WireAuthorization = ExactEIP3009Payload["authorization"];
 
 /** A voucher on the wire. */
 export interface WireVoucher {
@@ -185,6 +183,8 @@ export function authorizationToWire(authorization: SignedReceiveAuthorization): 
   return {
     authorization: {
       ...rest,
+      from: rest.from as Hex,
+      to: rest.to as Hex,
       value: rest.value.toString(),
       validAfter: rest.validAfter.toString(),
       validBefore: rest.validBefore.toString(),
@@ -265,8 +265,10 @@ export function readPayment(scheme: string, payload: Pick<PaymentPayload, "paylo
     };
   }
   if (kind === Payment.Exact) {
+    if (!isEIP3009Payload(body as unknown as ExactEvmPayloadV2) || typeof body.authorization !== "object") {
+      throw new Error("payload.authorization must be an EIP-3009 authorization (x402 exact EVM payload)");
+    }
     const wire = body.authorization;
-    if (typeof wire !== "object" || wire === null) throw new Error("payload.authorization must be an object");
     const validBefore = uint(wire.validBefore, "authorization.validBefore");
     return {
       order,
