@@ -198,6 +198,28 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
       expect(await refusal(response)).to.match(/^invalid_authorization: the authorization's nonce/);
     });
 
+    it("answers 402 for an exact authorisation that expires before the facilitator could settle it", async function () {
+      const input = sampleInput(fx.scenario.model, 32);
+      const exact = offered.find((r) => r.scheme === "exact" && r.extra.tier === "TEE")!;
+      const { order, client } = await orderFor(exact, input);
+      const latest = await fx.scenario.connection.ethers.provider.getBlock("latest");
+      const authorization = await authorizeExactPayment(
+        client,
+        requirementDomain(exact),
+        requirementTokenDomain(exact),
+        order,
+        { validBefore: BigInt(latest!.timestamp) + 30n },
+      );
+      const header = encodePaymentSignatureHeader({
+        x402Version: X402_VERSION,
+        accepted: exact,
+        payload: { order: orderToWire(order), ...authorizationToWire(authorization) },
+      });
+      const response = await post(fx.url, { input: input.map(String) }, { "PAYMENT-SIGNATURE": header });
+      expect(response.status).to.equal(402);
+      expect(await refusal(response)).to.match(/^authorization_expired: the authorization is valid before/);
+    });
+
     it("answers 402 for an upto voucher that does not chain the new order (a replayed voucher)", async function () {
       const input = sampleInput(fx.scenario.model, 31);
       const upto = offered.find((r) => r.scheme === "upto" && r.extra.tier === "TEE")!;
