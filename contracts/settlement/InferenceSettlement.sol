@@ -179,7 +179,9 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
             vouchers.length != 0 && !batch.hasZkItems ? new bool[](count) : _batchVerifyZkProofs(items);
         for (uint256 i; i < count; ++i) {
             Item calldata item = items[i];
-            _loadHead(item, head);
+            // The voucher pass already checked every item's head.
+            if (vouchers.length == 0) _loadHead(item, head);
+            else _copyHead(item, head);
             // Consecutive request ids of a client share the batch's current bitmap word.
             if (
                 !batch.wordLoaded || batch.wordIndex != uint256(head.requestId) >> 8 || batch.wordClient != head.client
@@ -206,6 +208,15 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
     /// computed once per batch).
     function _digest(Batch memory batch, bytes32 structHash) private pure returns (bytes32) {
         return MessageHashUtils.toTypedDataHash(batch.domainSeparator, structHash);
+    }
+
+    /// @dev Copies `item`'s head into `head`, already checked by `_loadHead` in this batch.
+    function _copyHead(Item calldata item, InferenceTypedData.ItemHead memory head) private pure {
+        // Safe: writes the 12 words of `head`, an allocated memory struct, from the item's head, which the ABI decoder
+        // checked lies within calldata.
+        assembly ("memory-safe") {
+            calldatacopy(head, item, 0x180)
+        }
     }
 
     /// @dev Copies `item`'s head into `head`, reverting (like the ABI decoder) if a word is not a valid encoding of
@@ -398,18 +409,20 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         if (block.timestamp > head.deadline) {
             return abi.encodeWithSelector(SettlementOrderExpired.selector, requestId, head.deadline);
         }
-        (bool accepted, uint256 modelPrice, address verifier) = _terms(batch, head.modelId, head.tier);
-        if (!accepted) {
+        Terms memory terms = batch.lastTerms;
+        // A zero `lastTerms` (nothing looked up yet) answers "not accepted" for model id 0, as the registry does.
+        if (terms.modelId != head.modelId || terms.tier != head.tier) terms = _terms(batch, head.modelId, head.tier);
+        if (!terms.accepted) {
             return abi.encodeWithSelector(SettlementTierNotAccepted.selector, requestId, head.modelId, head.tier);
         }
-        if (head.price < modelPrice) {
-            return abi.encodeWithSelector(SettlementPriceBelowModelPrice.selector, requestId, head.price, modelPrice);
+        if (head.price < terms.price) {
+            return abi.encodeWithSelector(SettlementPriceBelowModelPrice.selector, requestId, head.price, terms.price);
         }
         // Items paid by a voucher had their order hashed when the pair's chain was checked.
         bytes32 orderHash = batch.voucherOf[index] != 0 ? batch.orderHashes[index] : InferenceTypedData.hashOrder(head);
         reason = _checkPayment(item, head, orderHash, batch, index);
         if (reason.length != 0 || (head.tier == Tier.ZK && zkVerified)) return reason;
-        if (head.tier == Tier.ZK) return _checkZkProof(item, verifier);
+        if (head.tier == Tier.ZK) return _checkZkProof(item, terms.verifier);
         return _checkResultSignature(item, head, orderHash, batch);
     }
 
@@ -429,9 +442,9 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
             }
             return reason; // empty: no allocation
         }
+        if (payment == Payment.Voucher) return _checkVoucherPayment(head, batch, batch.voucherOf[index]);
         address client = head.client;
-        uint256 paidBy = batch.voucherOf[index];
-        uint256 clientRun = _clientRun(batch, paidBy, client);
+        uint256 clientRun = _clientRun(batch, client);
         uint256 balance;
         if (clientRun != 0) {
             VoucherRun memory first = batch.runs[clientRun - 1];
@@ -442,26 +455,32 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         if (balance < head.price) {
             return abi.encodeWithSelector(SettlementInsufficientDeposit.selector, client, balance, head.price);
         }
-        if (payment == Payment.Escrow) {
-            if (
-                !SignatureChecker.isValidSignatureNowCalldata(
-                    head.client,
-                    _digest(batch, orderHash),
-                    item.clientSignature
-                )
-            ) {
-                return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, head.requestId, head.client);
-            }
-            return reason; // empty: no allocation
+        if (!SignatureChecker.isValidSignatureNowCalldata(client, _digest(batch, orderHash), item.clientSignature)) {
+            return abi.encodeWithSelector(SettlementInvalidClientSignature.selector, head.requestId, client);
         }
+        return reason; // empty: no allocation
+    }
+
+    /// @dev A `Voucher` item: its pair's voucher (`paidBy`: index + 1, 0 if none) verified, may still pay the price,
+    /// and the client's deposit, less what the batch already took from it, covers it.
+    function _checkVoucherPayment(
+        InferenceTypedData.ItemHead memory head,
+        Batch memory batch,
+        uint256 paidBy
+    ) private pure returns (bytes memory reason) {
         if (paidBy == 0) {
             return abi.encodeWithSelector(SettlementNoVoucher.selector, head.requestId, head.client, head.provider);
         }
         VoucherRun memory run = batch.runs[paidBy - 1];
         if (run.error.length != 0) return run.error;
-        if (head.price > run.remaining) {
-            return
-                abi.encodeWithSelector(SettlementVoucherExceeded.selector, head.requestId, run.remaining, head.price);
+        uint256 price = head.price;
+        if (price > run.remaining) {
+            return abi.encodeWithSelector(SettlementVoucherExceeded.selector, head.requestId, run.remaining, price);
+        }
+        VoucherRun memory first = run.clientVoucher == paidBy - 1 ? run : batch.runs[run.clientVoucher];
+        uint256 balance = first.deposit - first.pending;
+        if (balance < price) {
+            return abi.encodeWithSelector(SettlementInsufficientDeposit.selector, head.client, balance, price);
         }
         return reason; // empty: no allocation
     }
@@ -482,16 +501,17 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
             if (reason.length != 0) return reason;
         } else if (head.payment == Payment.Voucher) {
             // Debited from the deposit and credited to the provider once per client or voucher, in `_redeemVouchers`.
-            VoucherRun memory run = batch.runs[batch.voucherOf[index] - 1];
-            // `_checkPayment` ensured the price is within what the voucher may still pay.
+            uint256 voucher = batch.voucherOf[index] - 1;
+            VoucherRun memory run = batch.runs[voucher];
+            // `_checkVoucherPayment` ensured the price is within what the voucher may still pay.
             unchecked {
                 run.remaining -= price;
             }
             run.spent += price;
-            batch.runs[run.clientVoucher].pending += price;
+            (run.clientVoucher == voucher ? run : batch.runs[run.clientVoucher]).pending += price;
             return reason; // empty: no allocation
         } else {
-            uint256 clientRun = _clientRun(batch, 0, head.client);
+            uint256 clientRun = _clientRun(batch, head.client);
             if (clientRun != 0) {
                 // The client also pays by voucher in this batch: its deposit is written once, in `_redeemVouchers`.
                 batch.runs[clientRun - 1].pending += price;
@@ -532,9 +552,8 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
     }
 
     /// @dev The index + 1 of the batch's first voucher of `client` (whose run holds the client's deposit and pending
-    /// debits), 0 if the client has no voucher in the batch. `paidBy`: the item's voucher index + 1, if any.
-    function _clientRun(Batch memory batch, uint256 paidBy, address client) private pure returns (uint256) {
-        if (paidBy != 0) return batch.runs[paidBy - 1].clientVoucher + 1;
+    /// debits), 0 if the client has no voucher in the batch.
+    function _clientRun(Batch memory batch, address client) private pure returns (uint256) {
         Voucher[] memory vouchers = batch.vouchers;
         for (uint256 j; j < vouchers.length; ++j) {
             if (vouchers[j].client == client) return j + 1;
@@ -542,24 +561,17 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         return 0;
     }
 
-    /// @dev The model's terms for `tier`, asked of the registry once per batch.
-    function _terms(
-        Batch memory batch,
-        bytes32 modelId,
-        Tier tier
-    ) private view returns (bool accepted, uint256 price, address verifier) {
-        Terms memory known = batch.lastTerms;
-        // A zero `lastTerms` (nothing looked up yet) answers "not accepted" for model id 0, as the registry does.
-        if (known.modelId == modelId && known.tier == tier) return (known.accepted, known.price, known.verifier);
+    /// @dev The model's terms for `tier`, asked of the registry once per batch (`_check` tries `batch.lastTerms` first).
+    function _terms(Batch memory batch, bytes32 modelId, Tier tier) private view returns (Terms memory known) {
         uint256 cached = batch.termCount;
         for (uint256 k; k < cached; ++k) {
             known = batch.terms[k];
             if (known.modelId == modelId && known.tier == tier) {
                 batch.lastTerms = known;
-                return (known.accepted, known.price, known.verifier);
+                return known;
             }
         }
-        (accepted, price, verifier) = modelRegistry.terms(modelId, tier);
+        (bool accepted, uint256 price, address verifier) = modelRegistry.terms(modelId, tier);
         known = Terms(modelId, tier, accepted, price, verifier);
         batch.lastTerms = known;
         if (cached < _CACHE_SIZE) {
@@ -660,7 +672,11 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
             return abi.encodeWithSelector(SettlementInvalidResultSignature.selector, requestId);
         }
 
-        (address keyOwner, uint8 status) = _keyLookup(batch, key, head.tier == Tier.TEE ? head.modelId : bytes32(0));
+        bytes32 keyModel = head.tier == Tier.TEE ? head.modelId : bytes32(0);
+        KeyLookup memory lookup = batch.lastKey;
+        // `key` is never zero (`_recover` returns zero only for invalid signatures), so a zero `lastKey` never hits.
+        if (lookup.key != key || lookup.modelId != keyModel) lookup = _keyLookup(batch, key, keyModel);
+        (address keyOwner, uint8 status) = (lookup.owner, lookup.status);
         if (head.tier == Tier.TEE) {
             if (status == uint8(ITeeRegistry.EnclaveStatus.None)) {
                 return abi.encodeWithSelector(SettlementUnknownEnclave.selector, requestId, key);
@@ -713,18 +729,17 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         Batch memory batch,
         address key,
         bytes32 modelId
-    ) private view returns (address owner, uint8 status) {
-        KeyLookup memory known = batch.lastKey;
-        // `key` is never zero (`_recover` returns zero only for invalid signatures), so a zero `lastKey` never hits.
-        if (known.key == key && known.modelId == modelId) return (known.owner, known.status);
+    ) private view returns (KeyLookup memory known) {
         uint256 cached = batch.keyCount;
         for (uint256 k; k < cached; ++k) {
             known = batch.keys[k];
             if (known.key == key && known.modelId == modelId) {
                 batch.lastKey = known;
-                return (known.owner, known.status);
+                return known;
             }
         }
+        address owner;
+        uint8 status;
         if (modelId != bytes32(0)) {
             ITeeRegistry.EnclaveStatus enclaveStatus;
             (owner, enclaveStatus) = teeRegistry.enclaveStatus(key, modelId);
