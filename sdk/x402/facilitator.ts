@@ -1,6 +1,3 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-
 import { x402Facilitator } from "@x402/core/facilitator";
 import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
 import express, { type Request, type Response } from "express";
@@ -9,6 +6,7 @@ import type { Signer } from "ethers";
 import { BatchSettler, type BatchPolicy } from "./batcher.js";
 import { connectTierproof, type TierproofChain } from "./chain.js";
 import { facilitatorSchemes } from "./facilitatorScheme.js";
+import { closeServer, listenLoopback } from "./http.js";
 import { SettlementQueue } from "./queue.js";
 
 /** How to run a facilitator. */
@@ -63,9 +61,10 @@ export async function startFacilitator(options: FacilitatorOptions): Promise<Run
   app.use(express.json({ limit: "1mb" }));
   const body = (req: Request): { paymentPayload: PaymentPayload; paymentRequirements: PaymentRequirements } => {
     const { paymentPayload, paymentRequirements } = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof paymentPayload !== "object" || paymentPayload === null) throw new Error("paymentPayload is missing");
+    if (typeof paymentPayload !== "object" || paymentPayload === null)
+      throw new BadRequest("paymentPayload is missing");
     if (typeof paymentRequirements !== "object" || paymentRequirements === null) {
-      throw new Error("paymentRequirements is missing");
+      throw new BadRequest("paymentRequirements is missing");
     }
     return {
       paymentPayload: paymentPayload as PaymentPayload,
@@ -79,7 +78,8 @@ export async function startFacilitator(options: FacilitatorOptions): Promise<Run
       try {
         parsed = await run(req);
       } catch (error) {
-        res.status(400).json({ error: (error as Error).message });
+        // A malformed request is the caller's fault; anything else (e.g. the node is unreachable) is ours.
+        res.status(error instanceof BadRequest ? 400 : 500).json({ error: (error as Error).message });
         return;
       }
       res.json(parsed);
@@ -122,26 +122,20 @@ export async function startFacilitator(options: FacilitatorOptions): Promise<Run
     res.json(queue.counts());
   });
 
-  const server = await listen(app, options.port ?? 0);
-  const { port } = server.address() as AddressInfo;
+  const { server, url } = await listenLoopback(app, options.port ?? 0);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     chain,
     queue,
     settler,
     facilitator,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
       await settler.stop();
       queue.close();
     },
   };
 }
 
-/** Listens on 127.0.0.1 only. */
-export async function listen(app: express.Express, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, "127.0.0.1", (error?: Error) => (error ? reject(error) : resolve(server)));
-    server.keepAliveTimeout = 1_000;
-  });
-}
+/** A request the facilitator cannot read. */
+class BadRequest extends Error {}

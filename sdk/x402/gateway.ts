@@ -1,6 +1,3 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-
 import { HTTPFacilitatorClient, x402ResourceServer, type RoutesConfig } from "@x402/core/server";
 import {
   decodePaymentRequiredHeader,
@@ -18,7 +15,7 @@ import type { ResultProver } from "../settlement/provers.js";
 import { ALL_TIERS, Tier } from "../tiers.js";
 import type { TierproofChain } from "./chain.js";
 import { TierproofServerScheme } from "./serverScheme.js";
-import { listen } from "./facilitator.js";
+import { closeServer, listenLoopback } from "./http.js";
 import { parseModelInput, servedModel, type ServedModel } from "./models.js";
 import {
   ALL_SCHEMES,
@@ -262,9 +259,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json(body);
   });
 
-  const server = await listen(app, options.port ?? 0);
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const { server, url } = await listenLoopback(app, options.port ?? 0);
   return {
     url,
     inferUrl: (modelId) => `${url}/v1/models/${modelId.toLowerCase()}/infer`,
@@ -338,12 +333,4 @@ function sameAddress(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Closes a server and its idle keep-alive connections. */
-export async function closeServer(server: Server): Promise<void> {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }
