@@ -9,7 +9,7 @@
  * pipeline (client signing, HTTP, facilitator checks, inference and proving), not of the HTTP layer alone.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 
 import { Wallet } from "ethers";
@@ -68,13 +68,14 @@ const url = gateway.inferUrl(scenario.modelId);
 interface Row {
   tier: Tier;
   scheme: TierproofScheme;
+  concurrency: number;
   requests: number;
   seconds: number;
   p50: number;
   p95: number;
 }
 
-async function run(tier: Tier, scheme: TierproofScheme, requests: number): Promise<Row> {
+async function run(tier: Tier, scheme: TierproofScheme, requests: number, concurrency = CONCURRENCY): Promise<Row> {
   const sessions = await Promise.all(
     clients.map(async (client) => {
       const map: VoucherSessions = new Map();
@@ -91,7 +92,7 @@ async function run(tier: Tier, scheme: TierproofScheme, requests: number): Promi
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    clients.map(async (client, c) => {
+    clients.slice(0, concurrency).map(async (client, c) => {
       for (let i = next++; i < requests; i = next++) {
         const t0 = performance.now();
         await payForInference({
@@ -109,9 +110,10 @@ async function run(tier: Tier, scheme: TierproofScheme, requests: number): Promi
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { tier, scheme, requests, seconds, p50: at(0.5), p95: at(0.95) };
+  return { tier, scheme, concurrency, requests, seconds, p50: at(0.5), p95: at(0.95) };
 }
 
+const load = loadavg()[0];
 const rows: Row[] = [];
 // Warm-up (JIT, snarkjs curve, caches): not measured.
 await run(Tier.SIGNED, "exact", CONCURRENCY);
@@ -124,21 +126,24 @@ for (const scheme of ALL_SCHEMES.filter((s) => s !== "exact")) {
   rows.push(await run(Tier.SIGNED, scheme, REQUESTS[Tier.SIGNED]));
   console.log(`SIGNED ${scheme}: ${(rows.at(-1)!.requests / rows.at(-1)!.seconds).toFixed(1)} req/s`);
 }
+rows.push(await run(Tier.SIGNED, "exact", 40, 1));
+console.log(`SIGNED exact, one client: ${(rows.at(-1)!.requests / rows.at(-1)!.seconds).toFixed(1)} req/s`);
 await facilitator.settler.flush();
 const counts = facilitator.queue.counts();
 
 const table = rows
   .map(
     (r) =>
-      `| ${Tier[r.tier]} | \`${r.scheme}\` | ${r.requests} | ${CONCURRENCY} | ${(r.requests / r.seconds).toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} |`,
+      `| ${Tier[r.tier]} | \`${r.scheme}\` | ${r.requests} | ${r.concurrency} | ${(r.requests / r.seconds).toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} |`,
   )
   .join("\n");
 const markdown = `# x402 gateway: paid inferences per second
 
 Produced by \`npm run bench:x402\` (bench/x402.ts) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores
-(${cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, model \`${SCENARIO_CIRCUIT}\`, Hardhat's in-process network.
+(${cpus()[0]?.model ?? "unknown CPU"}, shared: 1-minute load average ${load.toFixed(1)} when the run started), Node
+${process.version}, model \`${SCENARIO_CIRCUIT}\`, Hardhat's in-process network.
 
-Each row sends a fixed number of paid requests from ${CONCURRENCY} concurrent clients over HTTP on 127.0.0.1 to the
+Each row sends a fixed number of paid requests from concurrent clients (${CONCURRENCY}, or 1 in the last row) over HTTP on 127.0.0.1 to the
 gateway (\`@x402/express\`), which has the facilitator verify each payment over HTTP, runs the reference inference and
 the tier's prover, and has the facilitator check the result (an \`eth_call\` of \`settle\`) and queue it in SQLite; the
 facilitator settles batches of 100 (or after 1 s) while the load runs. Client signing, gateway, facilitator and chain

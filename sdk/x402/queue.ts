@@ -197,10 +197,10 @@ export class SettlementQueue {
 
   /** Records that a batch's transaction was sent. */
   markSent(batchId: number, transaction: string): void {
-    this.#db.exec("BEGIN IMMEDIATE");
-    this.#db.prepare(`UPDATE batches SET status = 'sent', tx = ? WHERE id = ?`).run(transaction, batchId);
-    this.#db.prepare(`UPDATE items SET tx = ? WHERE batch_id = ?`).run(transaction, batchId);
-    this.#db.exec("COMMIT");
+    this.#transaction(() => {
+      this.#db.prepare(`UPDATE batches SET status = 'sent', tx = ? WHERE id = ?`).run(transaction, batchId);
+      this.#db.prepare(`UPDATE items SET tx = ? WHERE batch_id = ?`).run(transaction, batchId);
+    });
   }
 
   /** Records a mined batch: each item settled or rejected (with its reason). */
@@ -227,10 +227,12 @@ export class SettlementQueue {
 
   /** Puts a batch's items back in the queue (its transaction was never sent) and drops the batch. */
   reopen(batchId: number): void {
-    this.#db.exec("BEGIN IMMEDIATE");
-    this.#db.prepare(`UPDATE items SET status = 'queued', batch_id = NULL, tx = NULL WHERE batch_id = ?`).run(batchId);
-    this.#db.prepare(`DELETE FROM batches WHERE id = ?`).run(batchId);
-    this.#db.exec("COMMIT");
+    this.#transaction(() => {
+      this.#db
+        .prepare(`UPDATE items SET status = 'queued', batch_id = NULL, tx = NULL WHERE batch_id = ?`)
+        .run(batchId);
+      this.#db.prepare(`DELETE FROM batches WHERE id = ?`).run(batchId);
+    });
   }
 
   /** Puts one batched item back in the queue (its batch did not settle it). */
@@ -269,6 +271,19 @@ export class SettlementQueue {
     return counts;
   }
 
+  /** Runs `body` in one write transaction: all of it commits, or none. */
+  #transaction(body: () => void): void {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      body();
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /** Closes the database (idempotent). */
   close(): void {
     if (this.#db.isOpen) this.#db.close();
   }
