@@ -331,12 +331,13 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
             heads[j] = _voucherStates[client][provider].ordersHead;
         }
         uint256 last; // the voucher of the previous voucher item: consecutive items usually share one
+        (address lastClient, address lastProvider) = (vouchers[0].client, vouchers[0].provider);
         for (uint256 i; i < items.length; ++i) {
             Item calldata item = items[i];
             _loadHead(item, head);
             if (head.tier == Tier.ZK) batch.hasZkItems = true;
             if (head.payment != Payment.Voucher) continue;
-            if (vouchers[last].client != head.client || vouchers[last].provider != head.provider) {
+            if (lastClient != head.client || lastProvider != head.provider) {
                 last = voucherCount;
                 for (uint256 j; j < voucherCount; ++j) {
                     if (vouchers[j].client == head.client && vouchers[j].provider == head.provider) {
@@ -346,8 +347,10 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
                 }
                 if (last == voucherCount) {
                     last = 0;
-                    continue; // no voucher: `_checkPayment` rejects the item
+                    (lastClient, lastProvider) = (vouchers[0].client, vouchers[0].provider);
+                    continue; // no voucher: `_checkVoucherPayment` rejects the item
                 }
+                (lastClient, lastProvider) = (vouchers[last].client, vouchers[last].provider);
             }
             bytes32 orderHash = InferenceTypedData.hashOrder(head);
             heads[last] = InferenceTypedData.chainOrder(heads[last], orderHash);
@@ -420,7 +423,9 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         }
         // Items paid by a voucher had their order hashed when the pair's chain was checked.
         bytes32 orderHash = batch.voucherOf[index] != 0 ? batch.orderHashes[index] : InferenceTypedData.hashOrder(head);
-        reason = _checkPayment(item, head, orderHash, batch, index);
+        reason = head.payment == Payment.Voucher
+            ? _checkVoucherPayment(head, batch, batch.voucherOf[index])
+            : _checkPayment(item, head, orderHash, batch);
         if (reason.length != 0 || (head.tier == Tier.ZK && zkVerified)) return reason;
         if (head.tier == Tier.ZK) return _checkZkProof(item, terms.verifier);
         return _checkResultSignature(item, head, orderHash, batch);
@@ -432,8 +437,7 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         Item calldata item,
         InferenceTypedData.ItemHead memory head,
         bytes32 orderHash,
-        Batch memory batch,
-        uint256 index
+        Batch memory batch
     ) private view returns (bytes memory reason) {
         Payment payment = head.payment;
         if (payment == Payment.Exact) {
@@ -442,7 +446,6 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
             }
             return reason; // empty: no allocation
         }
-        if (payment == Payment.Voucher) return _checkVoucherPayment(head, batch, batch.voucherOf[index]);
         address client = head.client;
         uint256 clientRun = _clientRun(batch, client);
         uint256 balance;
@@ -662,12 +665,12 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         Batch memory batch
     ) private view returns (bytes memory reason) {
         bytes32 requestId = head.requestId;
-        bytes calldata proof = item.proof;
-        if (proof.length != _SIGNATURE_LENGTH) {
+        uint256 signature = _signatureAt(item, head);
+        if (signature == 0) {
             return abi.encodeWithSelector(SettlementMalformedProof.selector, requestId, head.tier);
         }
         bytes32 digest = _digest(batch, InferenceTypedData.hashResult(orderHash, head.outputHash));
-        address key = _recover(digest, proof);
+        address key = _recover(digest, signature);
         if (key == address(0)) {
             return abi.encodeWithSelector(SettlementInvalidResultSignature.selector, requestId);
         }
@@ -698,20 +701,44 @@ contract InferenceSettlement is IInferenceSettlement, EIP712, ReentrancyGuard {
         return reason; // empty: no allocation
     }
 
-    /// @dev The signer of `digest` by a 65-byte `r || s || v` signature, or zero if the signature is invalid or
+    /// @dev The calldata offset of the item's `proof` bytes if it is a 65-byte signature within calldata, else 0. Reads
+    /// the proof's ABI offset from the item head instead of going through the `item.proof` accessor (once per TEE or
+    /// SIGNED item), with the same bounds checks.
+    function _signatureAt(
+        Item calldata item,
+        InferenceTypedData.ItemHead memory head
+    ) private pure returns (uint256 signature) {
+        uint256 relative = head.proofOffset;
+        uint256 length = _SIGNATURE_LENGTH;
+        // Safe: only arithmetic on calldata offsets and one calldata read, after checking that the offset is below
+        // 2^64 (no overflow) and that the length word and 65 bytes after it lie within calldata.
+        assembly ("memory-safe") {
+            if lt(relative, 0x10000000000000000) {
+                let lengthAt := add(item, relative)
+                if iszero(gt(add(add(lengthAt, 0x20), length), calldatasize())) {
+                    if eq(calldataload(lengthAt), length) {
+                        signature := add(lengthAt, 0x20)
+                    }
+                }
+            }
+        }
+    }
+
+    /// @dev The signer of `digest` by the 65-byte `r || s || v` signature at calldata offset `signature`, or zero if the signature is invalid or
     /// malleable (s in the upper half of the curve order, as EIP-2 and OpenZeppelin's `ECDSA` refuse). Hand-written
     /// because it runs once per TEE or SIGNED item: `ECDSA.tryRecoverCalldata` does the same checks with some 400 gas
     /// more of memory handling around the precompile.
-    function _recover(bytes32 digest, bytes calldata signature) private view returns (address signer) {
-        // Safe: reads the 65 bytes of `signature` (its length was checked), writes the precompile's four input words
-        // past the free memory pointer without moving it and takes its output in scratch space (0x00).
+    function _recover(bytes32 digest, uint256 signature) private view returns (address signer) {
+        // Safe: reads the 65 bytes at calldata offset `signature` (`_signatureAt` checked they are in calldata), writes
+        // the precompile's four input words past the free memory pointer without moving it and takes its output in
+        // scratch space (0x00).
         assembly ("memory-safe") {
-            let s := calldataload(add(signature.offset, 0x20))
+            let s := calldataload(add(signature, 0x20))
             if iszero(gt(s, 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0)) {
                 let ptr := mload(0x40)
                 mstore(ptr, digest)
-                mstore(add(ptr, 0x20), byte(0, calldataload(add(signature.offset, 0x40))))
-                mstore(add(ptr, 0x40), calldataload(signature.offset))
+                mstore(add(ptr, 0x20), byte(0, calldataload(add(signature, 0x40))))
+                mstore(add(ptr, 0x40), calldataload(signature))
                 mstore(add(ptr, 0x60), s)
                 let success := staticcall(gas(), 0x01, ptr, 0x80, 0x00, 0x20)
                 // The precompile returns no data for an invalid signature (v not 27 or 28, r or s out of range). Yul
