@@ -84,7 +84,8 @@ contract InferenceSettlementFuzzTest is TestBase {
             price: price,
             deadline: uint64(block.timestamp + 1 hours),
             proof: "",
-            clientSignature: ""
+            clientSignature: "",
+            payment: IInferenceSettlement.Payment.Escrow
         });
         item.clientSignature = _sign(CLIENT_KEY, settlement.orderDigest(item));
         item.proof = _sign(SIGNER_KEY, settlement.resultDigest(item));
