@@ -462,9 +462,10 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         }
         // Items paid by a voucher had their order hashed when the pair's chain was checked.
         bytes32 orderHash = batch.voucherOf[index] != 0 ? batch.orderHashes[index] : InferenceTypedData.hashOrder(head);
-        reason = head.payment == Payment.Voucher
-            ? _checkVoucherPayment(head, batch, batch.voucherOf[index])
-            : _checkPayment(item, head, orderHash, batch);
+        reason =
+            head.payment == Payment.Voucher
+                ? _checkVoucherPayment(head, batch, batch.voucherOf[index])
+                : _checkPayment(item, head, orderHash, batch);
         if (reason.length != 0 || (head.tier == Tier.ZK && zkVerified)) return reason;
         if (head.tier == Tier.ZK) return _checkZkProof(item, terms.verifier, terms.weightsBinding);
         return _checkResultSignature(item, head, orderHash, batch);

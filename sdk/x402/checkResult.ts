@@ -7,7 +7,8 @@ import type { Hex, Order } from "../settlement/item.js";
 import { commitVector } from "../settlement/order.js";
 import { RESULT_TYPES, hashOrderStruct } from "../settlement/typedData.js";
 import { Tier } from "../tiers.js";
-import { circuitArtifacts } from "../zk/circuits.js";
+import { circuitArtifacts, loadCircuitInstance } from "../zk/circuits.js";
+import { weightsCommitment } from "../zk/modelWeights.js";
 import { verifyingKeyHash, type VerificationKey } from "../zk/verifyingKey.js";
 import type { TierproofChain } from "./chain.js";
 
@@ -35,7 +36,10 @@ export interface ResultCheck {
 /**
  * Checks a paid result locally, before relying on it: the output hashes to `outputHash`; then by tier,
  * - ZK: the Groth16 proof verifies (snarkjs) for the public signals [order.inputHash, outputHash, requestId] under the
- *   circuit's committed verifying key and, with `chain`, that key's hash is the one the ModelRegistry holds;
+ *   circuit's committed verifying key and, with `chain`, that key's hash is the one the ModelRegistry holds; for a
+ *   private-weights circuit the signals are [order.inputHash, outputHash, weightsCommitment, requestId], as settlement
+ *   checks them, with the commitment the ModelRegistry holds (with `chain`, which must also mark the model
+ *   private-weights) or else the commitment of the circuit's trained weights;
  * - TEE / SIGNED: the proof is an EIP-712 `InferenceResult` signature of this order and output under the settlement
  *   contract's domain and, with `chain`, its key is an active enclave of this model (TEE) or an active staked signer
  *   (SIGNED) owned by the order's provider.
@@ -50,16 +54,31 @@ export async function checkResult(result: ResultToCheck, chain?: TierproofChain)
   if (order.tier === Tier.ZK) {
     const { verificationKey } = circuitArtifacts(result.circuit);
     const vk = JSON.parse(readFileSync(verificationKey, "utf8")) as VerificationKey;
+    const privateWeights = loadCircuitInstance(result.circuit).weightsOf !== undefined;
+    let binding: bigint | undefined = privateWeights ? weightsCommitment(result.circuit) : undefined;
     if (chain !== undefined) {
       const model = await chain.modelRegistry.getModel(order.modelId);
       if (model.verifyingKeyHash.toLowerCase() !== verifyingKeyHash(vk).toLowerCase()) {
         throw new Error(`the verifying key of ${result.circuit} is not the one model ${order.modelId} registered`);
       }
       onChain.push("verifying key hash = ModelRegistry's");
+      if (model.privateWeights !== privateWeights) {
+        throw new Error(
+          `model ${order.modelId} is registered with ${model.privateWeights ? "private" : "public"} weights, circuit ${result.circuit} has ${privateWeights ? "private" : "public"} ones`,
+        );
+      }
+      if (privateWeights) {
+        binding = BigInt(model.weightsCommitment);
+        onChain.push("weights commitment = ModelRegistry's");
+      }
     }
-    const publicSignals = [order.inputHash, result.outputHash, order.requestId].map((v) => BigInt(v).toString());
+    const signals =
+      binding === undefined
+        ? [order.inputHash, result.outputHash, order.requestId]
+        : [order.inputHash, result.outputHash, binding, order.requestId];
+    const publicSignals = signals.map((v) => BigInt(v).toString());
     const ok = await snarkjs.groth16.verify(vk, publicSignals, decodeZkProof(result.proof));
-    if (!ok) throw new Error("the Groth16 proof does not verify for this input, output and request id");
+    if (!ok) throw new Error("the Groth16 proof does not verify for this input, output, request id (and weights)");
     return { tier: order.tier, onChain };
   }
 
