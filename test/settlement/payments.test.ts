@@ -2,7 +2,16 @@ import { expect } from "chai";
 import { Wallet, id } from "ethers";
 import { network } from "hardhat";
 
-import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
+import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
+import { signedBatchesFromLogs } from "../../sdk/disputes/records.js";
+import {
+  SCENARIO_CIRCUIT,
+  requestInference,
+  sampleInput,
+  setUpScenario,
+  type Scenario,
+} from "../../sdk/local/scenario.js";
+import { inferLinear } from "../../sdk/models/linear.js";
 import { Payment, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
 import {
   authorizeExactPayment,
@@ -24,6 +33,7 @@ import {
   type Voucher,
 } from "../../sdk/settlement/vouchers.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
+import { releaseProverThreads } from "../../sdk/zk/prove.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -125,6 +135,8 @@ async function voucherBatch(scenario: Scenario, count: number, client = 0, first
 }
 
 describe("InferenceSettlement payments", function () {
+  after(releaseProverThreads);
+
   describe("exact (EIP-3009 receiveWithAuthorization, nonce = order digest)", function () {
     it("pulls exactly the price of each verified item from the client's wallet and credits the provider", async function () {
       const scenario = await fresh();
@@ -631,6 +643,75 @@ describe("InferenceSettlement payments", function () {
           start,
         ),
       ).to.throw(/not signed/);
+    });
+  });
+
+  describe("SIGNED results paid by authorisation or voucher (held for disputes)", function () {
+    it("commits every paid SIGNED item in the batch's results hash and holds its price, whatever paid it", async function () {
+      const scenario = await fresh();
+      const { settlement, disputes } = scenario.system;
+      const provider = await scenario.provider.getAddress();
+      const exact = await exactItem(scenario, Tier.SIGNED, 1, 0);
+      const vouchered = await voucherBatch(scenario, 2, 1, 6); // SIGNED (seed 6), then TEE (seed 7)
+      const escrow = (
+        await requestInference(scenario, {
+          client: scenario.clients[2],
+          tier: Tier.SIGNED,
+          input: sampleInput(scenario.model, 3),
+        })
+      ).item;
+      const items = [exact, vouchered.items[0], escrow, vouchered.items[1]];
+      const signed = [exact, vouchered.items[0], escrow];
+      const signedTotal = signed.reduce((sum, it) => sum + it.price, 0n);
+
+      const { receipt, outcomes } = await submitBatch(settlement, items, Mode.Atomic, [vouchered.voucher]);
+
+      expect(outcomes.every((o) => o.settled)).to.equal(true);
+      const batches = signedBatchesFromLogs(settlement.interface, receipt.logs);
+      expect(batches).to.have.length(1);
+      const [batch] = batches;
+      expect(batch.records.map((r) => r.requestId)).to.deep.equal(signed.map((it) => it.requestId));
+      expect(await settlement.signedBatchHash(batch.batchId)).to.equal(batch.resultsHash);
+      expect((await settlement.heldEarnings(batch.batchId, provider)).amount).to.equal(signedTotal);
+      // Only the TEE item is withdrawable at once; the voucher still counts both of its items as paid.
+      expect(await settlement.earningsOf(provider)).to.equal(vouchered.items[1].price);
+      expect((await readVoucherState(settlement, vouchered.voucher.client, provider)).paid).to.equal(
+        vouchered.voucher.cumulativeAmount,
+      );
+
+      await networkHelpers.time.increase(await disputes.challengeWindow());
+      await (await settlement.releaseSignedEarnings(batch.batchId, provider)).wait();
+      expect(await settlement.earningsOf(provider)).to.equal(vouchered.items[1].price + signedTotal);
+    });
+
+    it("reverses a wrong SIGNED result paid by voucher into the client's deposit; the session goes on", async function () {
+      const scenario = await fresh();
+      const { settlement, disputes } = scenario.system;
+      const provider = await scenario.provider.getAddress();
+      const dishonest: Scenario = { ...scenario, infer: (input) => [inferLinear(scenario.model, [...input]) + 1n] };
+      const input = sampleInput(scenario.model, 4);
+      const { item, voucher } = await requestInference(dishonest, {
+        client: scenario.clients[0],
+        tier: Tier.SIGNED,
+        input,
+        payment: Payment.Voucher,
+      });
+      const { receipt } = await submitBatch(settlement, [item], Mode.Atomic, [voucher!]);
+      const [batch] = signedBatchesFromLogs(settlement.interface, receipt.logs);
+      const depositBefore = await settlement.depositOf(item.client);
+
+      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 0, input);
+      expect(contradiction.contradicts).to.equal(true);
+      await challengeSignedResult(disputes, batch, 0, contradiction);
+
+      expect(await settlement.depositOf(item.client)).to.equal(depositBefore + item.price);
+      expect((await settlement.heldEarnings(batch.batchId, provider)).amount).to.equal(0n);
+      // The voucher's `paid` keeps the reversed item: the session's next voucher starts from it and settles.
+      expect((await readVoucherState(settlement, item.client, provider)).paid).to.equal(item.price);
+      const next = await voucherItem(scenario, Tier.TEE, 5, 0);
+      const { outcomes } = await submitBatch(settlement, [next.item], Mode.Atomic, [next.voucher]);
+      expect(outcomes[0].settled).to.equal(true);
+      expect(await settlement.earningsOf(provider)).to.equal(next.item.price);
     });
   });
 });

@@ -13,7 +13,7 @@ import { confirmSettlement } from "../../sdk/x402/confirm.js";
 import type { RunningGateway } from "../../sdk/x402/gateway.js";
 import { ALL_SCHEMES } from "../../sdk/x402/payload.js";
 import { SettlementQueue } from "../../sdk/x402/queue.js";
-import { deployX402, startGatewayFor, type X402Deployment } from "./fixture.js";
+import { deployX402, providerCredit, startGatewayFor, type X402Deployment } from "./fixture.js";
 import { freePort, hardhatAccountKey, startFacilitatorProcess, startHardhatNode, waitFor, type Child } from "./node.js";
 
 describe("x402 facilitator crash and restart (child process killed with SIGKILL, real hardhat node)", function () {
@@ -85,7 +85,7 @@ describe("x402 facilitator crash and restart (child process killed with SIGKILL,
         sessions,
       });
     const paid: PaidInference[] = [];
-    const earningsBefore = await scenario.system.settlement.earningsOf(providerAddress);
+    const earningsBefore = await providerCredit(scenario.system.settlement, providerAddress);
 
     // Three paid results wait in the queue (batch size 6): the process dies before any batch.
     for (const i of [0, 2, 4]) paid.push(await pay(i));
@@ -129,6 +129,6 @@ describe("x402 facilitator crash and restart (child process killed with SIGKILL,
       expect(status).to.deep.include({ settled: true, transaction: batch.transaction, price: result.order.price });
     }
     const total = paid.reduce((sum, result) => sum + result.order.price, 0n);
-    expect(await scenario.system.settlement.earningsOf(providerAddress)).to.equal(earningsBefore + total);
+    expect(await providerCredit(scenario.system.settlement, providerAddress)).to.equal(earningsBefore + total);
   });
 });

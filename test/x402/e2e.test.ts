@@ -16,7 +16,7 @@ import { confirmSettlement } from "../../sdk/x402/confirm.js";
 import { startFacilitator, type RunningFacilitator } from "../../sdk/x402/facilitator.js";
 import type { RunningGateway } from "../../sdk/x402/gateway.js";
 import { ALL_SCHEMES, SCHEME_PAYMENTS } from "../../sdk/x402/payload.js";
-import { deployX402, startGatewayFor } from "./fixture.js";
+import { deployX402, providerCredit, startGatewayFor } from "./fixture.js";
 import { hardhatAccountKey, spawnNode, startHardhatNode, waitFor } from "./node.js";
 import { REPO_ROOT } from "../../sdk/zk/circuits.js";
 
@@ -64,7 +64,7 @@ describe("x402 end to end over HTTP against a real hardhat node on 127.0.0.1", f
     const clients = await Promise.all(scenario.clients.map((c) => c.getAddress()));
     const deposits = await Promise.all(clients.map((c) => settlement.depositOf(c)));
     const wallets = await Promise.all(clients.map((c) => token.balanceOf(c)));
-    const earnings = await settlement.earningsOf(providerAddress);
+    const earnings = await providerCredit(settlement, providerAddress);
     const held = await token.balanceOf(deployment.settlement);
 
     // Client i pays with scheme i mod 3; its requests walk through the tiers.
@@ -126,7 +126,7 @@ describe("x402 end to end over HTTP against a real hardhat node on 127.0.0.1", f
     }
     const sum = all.reduce((s, p) => s + p.order.price, 0n);
     const pulled = clients.reduce((s, c) => s + spent(c, true), 0n);
-    expect(await settlement.earningsOf(providerAddress)).to.equal(earnings + sum);
+    expect(await providerCredit(settlement, providerAddress)).to.equal(earnings + sum);
     expect(await token.balanceOf(deployment.settlement)).to.equal(held + pulled);
     const perTier = ALL_TIERS.map((tier) => all.filter((p) => p.order.tier === tier).length);
     expect(

@@ -27,7 +27,7 @@ import {
   voucherToWire,
 } from "../../sdk/x402/payload.js";
 import { encodePaymentSignatureHeader } from "@x402/core/http";
-import { paymentHeader, startX402, type X402Fixture } from "./fixture.js";
+import { paymentHeader, providerCredit, startX402, type X402Fixture } from "./fixture.js";
 
 describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1)", function () {
   this.timeout(180_000);
@@ -356,7 +356,7 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
       const clients = [...new Set(entries.map((e) => e.item.client))];
       const depositsBefore = await Promise.all(clients.map((c) => settlement.depositOf(c)));
       const walletsBefore = await Promise.all(clients.map((c) => token.balanceOf(c)));
-      const earningsBefore = await settlement.earningsOf(provider);
+      const earningsBefore = await providerCredit(settlement, provider);
 
       await fx.facilitator.settler.flush();
 
@@ -372,7 +372,7 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
         expect(await token.balanceOf(client)).to.equal(walletsBefore[i] - spent(true));
       }
       const total = entries.reduce((s, e) => s + e.item.price, 0n);
-      expect(await settlement.earningsOf(provider)).to.equal(earningsBefore + total);
+      expect(await providerCredit(settlement, provider)).to.equal(earningsBefore + total);
       for (const entry of entries)
         expect(await settlement.isRequestSettled(entry.item.client, entry.item.requestId)).to.equal(true);
     });
