@@ -123,6 +123,43 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
     });
   });
 
+  describe("the facilitator's HTTP API", function () {
+    it("lists the three schemes on the chain's network under GET /supported", async function () {
+      const supported = (await (await fetch(`${fx.facilitator.url}/supported`)).json()) as {
+        kinds: { scheme: string; network: string }[];
+      };
+      expect(supported.kinds.map((k) => `${k.scheme}@${k.network}`).sort()).to.deep.equal([
+        "exact@eip155:31337",
+        "tierproof-escrow@eip155:31337",
+        "upto@eip155:31337",
+      ]);
+    });
+
+    it("answers 400 to a /verify or /settle request without a payment or requirements", async function () {
+      for (const route of ["verify", "settle"]) {
+        const response = await post(`${fx.facilitator.url}/${route}`, { paymentRequirements: requirements[0] });
+        expect(response.status, route).to.equal(400);
+        expect(await refusal(response)).to.equal("paymentPayload is missing");
+      }
+    });
+
+    it("answers /verify with isValid false and the reason for a payment to another payee", async function () {
+      const input = sampleInput(fx.scenario.model, 40);
+      const { order, client, domain } = await orderFor(requirements[1], input);
+      const header = await paymentHeader(client, requirements[1], order, domain);
+      const paymentPayload = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as unknown;
+      const response = await post(`${fx.facilitator.url}/verify`, {
+        x402Version: X402_VERSION,
+        paymentPayload,
+        paymentRequirements: { ...requirements[1], payTo: await fx.scenario.provider.getAddress() },
+      });
+      expect(response.status).to.equal(200);
+      const verdict = (await response.json()) as { isValid: boolean; invalidReason: string };
+      expect(verdict.isValid).to.equal(false);
+      expect(verdict.invalidReason).to.match(/^payee_mismatch/);
+    });
+  });
+
   describe("a paid request", function () {
     it("runs the model, proves the result in the tier paid for, and queues it, in every scheme; the client's checks pass", async function () {
       const providerAddress = await fx.scenario.provider.getAddress();
