@@ -211,6 +211,35 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
       expect(fx.facilitator.queue.counts().queued).to.equal(9);
     });
 
+    it("leaves the upto voucher session where it was when the paid request is refused, so the next voucher chains on", async function () {
+      const signer = fx.scenario.clients[1]; // the upto client of the test above, whose vouchers are queued
+      const provider = (await fx.scenario.provider.getAddress()).toLowerCase();
+      const before = sessions.get(provider)!.state;
+      // The paid retry carries another input than the one the order committed to: the gateway refuses it after the
+      // voucher was signed.
+      const tampering = (async (input: Request) =>
+        input.headers.has("PAYMENT-SIGNATURE")
+          ? fetch(new Request(input, { body: JSON.stringify({ input: ["1", "2", "3", "4"] }) }))
+          : fetch(input)) as typeof fetch;
+      const input = sampleInput(fx.scenario.model, 50);
+      const error = await payForInference({
+        url: fx.url,
+        tier: Tier.SIGNED,
+        scheme: "upto",
+        input,
+        signer,
+        sessions,
+        fetch: tampering,
+      }).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(InferenceRefused);
+      expect((error as InferenceRefused).status).to.equal(400);
+      expect(sessions.get(provider)!.state).to.deep.equal(before);
+
+      const paid = await payForInference({ url: fx.url, tier: Tier.SIGNED, scheme: "upto", input, signer, sessions });
+      expect(paid.payment.success).to.equal(true);
+      expect(sessions.get(provider)!.state.cumulativeAmount).to.equal(before.cumulativeAmount + paid.order.price);
+    });
+
     it("answers 402 for an exact authorisation whose nonce is not the order's digest", async function () {
       const input = sampleInput(fx.scenario.model, 30);
       const exact = offered.find((r) => r.scheme === "exact" && r.extra.tier === "SIGNED")!;
