@@ -215,10 +215,18 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         bool[] memory zkVerified =
             vouchers.length != 0 && !batch.hasZkItems ? new bool[](count) : _batchVerifyZkProofs(items);
         for (uint256 i; i < count; ++i) {
-            Item calldata item = items[i];
-            // The voucher pass already checked every item's head.
-            if (vouchers.length == 0) _loadHead(item, head);
-            else _copyHead(item, head);
+            Item calldata item;
+            if (vouchers.length == 0) {
+                item = items[i];
+                _loadHead(item, head);
+            } else {
+                // Safe: the voucher pass already read every `items[i]` through Solidity's checked accessor and checked
+                // its head with `_loadHead`, so this recomputes a checked pointer and copies a checked head.
+                assembly ("memory-safe") {
+                    item := add(items.offset, calldataload(add(items.offset, shl(5, i))))
+                    calldatacopy(head, item, 0x180)
+                }
+            }
             // Consecutive request ids of a client share the batch's current bitmap word.
             if (
                 !batch.wordLoaded || batch.wordIndex != uint256(head.requestId) >> 8 || batch.wordClient != head.client
@@ -246,15 +254,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// computed once per batch).
     function _digest(Batch memory batch, bytes32 structHash) private pure returns (bytes32) {
         return MessageHashUtils.toTypedDataHash(batch.domainSeparator, structHash);
-    }
-
-    /// @dev Copies `item`'s head into `head`, already checked by `_loadHead` in this batch.
-    function _copyHead(Item calldata item, InferenceTypedData.ItemHead memory head) private pure {
-        // Safe: writes the 12 words of `head`, an allocated memory struct, from the item's head, which the ABI decoder
-        // checked lies within calldata.
-        assembly ("memory-safe") {
-            calldatacopy(head, item, 0x180)
-        }
     }
 
     /// @dev Copies `item`'s head into `head`, reverting (like the ABI decoder) if a word is not a valid encoding of
@@ -892,14 +891,11 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         batch.wordDirty = true;
         ++batch.tierCounts[tier];
         batch.tierValues[tier] += price;
-        _emitItemSettled(head, batch.epoch);
-    }
-
-    /// @dev Emits `ItemSettled` for `head`: `emit ItemSettled(requestId, client, provider, modelId, tier, price,
-    /// inputHash, outputHash, epoch)`, written out because it runs once per item and the head's words are already
-    /// clean in memory (saves Solidity's field-by-field re-encoding, some 300 gas per item).
-    function _emitItemSettled(InferenceTypedData.ItemHead memory head, uint64 epoch) private {
+        // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash, epoch), written
+        // out because it runs once per item and the head's words are already clean in memory (saves Solidity's
+        // field-by-field re-encoding, some 300 gas per item).
         bytes32 topic = ItemSettled.selector;
+        uint64 epoch = batch.epoch;
         // Safe: reads words of `head` and writes the six data words past the free memory pointer without moving it
         // (scratch use only). Topics and data follow the ABI of `ItemSettled`.
         assembly ("memory-safe") {

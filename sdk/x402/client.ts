@@ -121,8 +121,8 @@ export interface InferRequest {
   /** How to pay; default `exact`. */
   scheme?: TierproofScheme;
   /**
-   * `upto`: the client's voucher sessions, keyed by lower-case provider address. A session is advanced by each
-   * payment; when the request then fails, the caller should restart the session from its state before the payment.
+   * `upto`: the client's voucher sessions, keyed by lower-case provider address. Each paid request advances its
+   * provider's session; a refused one leaves it where it was (the map entry is replaced by a session at the old state).
    */
   sessions?: VoucherSessions;
   input: readonly bigint[];
@@ -181,6 +181,16 @@ export async function payForInference(request: InferRequest): Promise<PaidInfere
       ),
     );
   const fetchWithPayment = wrapFetchWithPayment(request.fetch ?? globalThis.fetch, client);
+  // A voucher signed for a request the gateway then refuses never reaches the facilitator's queue: put each session
+  // back where it was, so the next voucher chains onto the last order that was accepted.
+  const before = [...(request.sessions ?? new Map<string, VoucherSession>())].map(
+    ([provider, session]) => [provider, session, session.state] as const,
+  );
+  const rollBack = () => {
+    for (const [provider, session, state] of before) {
+      request.sessions!.set(provider, new VoucherSession(session.client, session.domain, session.provider, state));
+    }
+  };
   let response: Response;
   try {
     response = await fetchWithPayment(request.url, {
@@ -189,9 +199,13 @@ export async function payForInference(request: InferRequest): Promise<PaidInfere
       body: JSON.stringify({ input: request.input.map(String) }),
     });
   } catch (error) {
+    rollBack();
     throw new Error(`could not pay for tier ${wanted}: ${(error as Error).message}`, { cause: error });
   }
-  if (response.status !== 200) throw new InferenceRefused(response.status, await refusalReason(response));
+  if (response.status !== 200) {
+    rollBack();
+    throw new InferenceRefused(response.status, await refusalReason(response));
+  }
   if (scheme.last === undefined) throw new Error("the gateway answered without asking for payment");
   const header = response.headers.get("PAYMENT-RESPONSE");
   if (header === null) throw new Error("the gateway answered without a PAYMENT-RESPONSE header");

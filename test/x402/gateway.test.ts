@@ -123,6 +123,43 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
     });
   });
 
+  describe("the facilitator's HTTP API", function () {
+    it("lists the three schemes on the chain's network under GET /supported", async function () {
+      const supported = (await (await fetch(`${fx.facilitator.url}/supported`)).json()) as {
+        kinds: { scheme: string; network: string }[];
+      };
+      expect(supported.kinds.map((k) => `${k.scheme}@${k.network}`).sort()).to.deep.equal([
+        "exact@eip155:31337",
+        "tierproof-escrow@eip155:31337",
+        "upto@eip155:31337",
+      ]);
+    });
+
+    it("answers 400 to a /verify or /settle request without a payment or requirements", async function () {
+      for (const route of ["verify", "settle"]) {
+        const response = await post(`${fx.facilitator.url}/${route}`, { paymentRequirements: requirements[0] });
+        expect(response.status, route).to.equal(400);
+        expect(await refusal(response)).to.equal("paymentPayload is missing");
+      }
+    });
+
+    it("answers /verify with isValid false and the reason for a payment to another payee", async function () {
+      const input = sampleInput(fx.scenario.model, 40);
+      const { order, client, domain } = await orderFor(requirements[1], input);
+      const header = await paymentHeader(client, requirements[1], order, domain);
+      const paymentPayload = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as unknown;
+      const response = await post(`${fx.facilitator.url}/verify`, {
+        x402Version: X402_VERSION,
+        paymentPayload,
+        paymentRequirements: { ...requirements[1], payTo: await fx.scenario.provider.getAddress() },
+      });
+      expect(response.status).to.equal(200);
+      const verdict = (await response.json()) as { isValid: boolean; invalidReason: string };
+      expect(verdict.isValid).to.equal(false);
+      expect(verdict.invalidReason).to.match(/^payee_mismatch/);
+    });
+  });
+
   describe("a paid request", function () {
     it("runs the model, proves the result in the tier paid for, and queues it, in every scheme; the client's checks pass", async function () {
       const providerAddress = await fx.scenario.provider.getAddress();
@@ -172,6 +209,35 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
           expect(check.onChain.length).to.be.greaterThan(0);
         }
       expect(fx.facilitator.queue.counts().queued).to.equal(9);
+    });
+
+    it("leaves the upto voucher session where it was when the paid request is refused, so the next voucher chains on", async function () {
+      const signer = fx.scenario.clients[1]; // the upto client of the test above, whose vouchers are queued
+      const provider = (await fx.scenario.provider.getAddress()).toLowerCase();
+      const before = sessions.get(provider)!.state;
+      // The paid retry carries another input than the one the order committed to: the gateway refuses it after the
+      // voucher was signed.
+      const tampering = (async (input: Request) =>
+        input.headers.has("PAYMENT-SIGNATURE")
+          ? fetch(new Request(input, { body: JSON.stringify({ input: ["1", "2", "3", "4"] }) }))
+          : fetch(input)) as typeof fetch;
+      const input = sampleInput(fx.scenario.model, 50);
+      const error = await payForInference({
+        url: fx.url,
+        tier: Tier.SIGNED,
+        scheme: "upto",
+        input,
+        signer,
+        sessions,
+        fetch: tampering,
+      }).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(InferenceRefused);
+      expect((error as InferenceRefused).status).to.equal(400);
+      expect(sessions.get(provider)!.state).to.deep.equal(before);
+
+      const paid = await payForInference({ url: fx.url, tier: Tier.SIGNED, scheme: "upto", input, signer, sessions });
+      expect(paid.payment.success).to.equal(true);
+      expect(sessions.get(provider)!.state.cumulativeAmount).to.equal(before.cumulativeAmount + paid.order.price);
     });
 
     it("answers 402 for an exact authorisation whose nonce is not the order's digest", async function () {
