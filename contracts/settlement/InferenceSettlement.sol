@@ -938,22 +938,25 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev Adds a paid SIGNED item to the batch: its leaf, and its price to its provider's held amount. `_pay` calls
     /// it, and `_apply` emits the item's `ItemSettled` right after, so leaves follow the log order of SIGNED items.
     function _recordSigned(SignedBatchBuilder memory batch, InferenceTypedData.ItemHead memory head) private pure {
+        bytes32[] memory leaves = batch.leaves;
+        uint256 leafCount = batch.leafCount;
+        // Safe: hashes, in scratch space past the free memory pointer (not moved), the head's requestId, modelId,
+        // client, provider (clean: `_loadHead` checked them) and inputHash, outputHash, price, i.e.
+        // `SignedResults.leaf` of the item, and writes it to `leaves[leafCount]`: at most one leaf per item, and
+        // `leaves` has one entry per item of the batch, so the index is in bounds.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mcopy(ptr, head, 0x80)
+            mcopy(add(ptr, 0x80), add(head, 0xa0), 0x60)
+            mstore(add(add(leaves, 0x20), shl(5, leafCount)), keccak256(ptr, 0xe0))
+        }
+        batch.leafCount = leafCount + 1;
         address provider = head.provider;
-        uint256 price = head.price;
-        batch.leaves[batch.leafCount++] = SignedResults.leaf(
-            head.requestId,
-            head.modelId,
-            head.client,
-            provider,
-            head.inputHash,
-            head.outputHash,
-            price
-        );
         uint256 p;
         uint256 providerCount = batch.providerCount;
         while (p < providerCount && batch.providers[p] != provider) ++p;
         if (p == providerCount) batch.providers[batch.providerCount++] = provider;
-        batch.amounts[p] += price;
+        batch.amounts[p] += head.price;
     }
 
     /// @dev Stores the batch's results hash under a new batch id and holds each provider's SIGNED earnings until the
