@@ -129,6 +129,9 @@ SIGNED ${target(Tier.SIGNED) ? "met" : "NOT met"}, TEE ${target(Tier.TEE) ? "met
   writes) instead of the order signature; no escrow needed.
 - batched: per item only the order's link in the pair's hash chain (one keccak); per (client, provider) one voucher
   signature and one write of the pair's state.
+- SIGNED, in every scheme: the deployment wires the dispute path, so what SIGNED items pay is held per (batch,
+  provider) for the challenge window: per batch one results hash and one held entry per provider (two new storage
+  words) and the batch counter, per item one leaf hash in memory (\`bench/disputes-gas.md\`).
 `;
 writeFileSync(OUTPUT, table);
 console.log(table);
