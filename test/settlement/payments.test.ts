@@ -34,6 +34,10 @@ import {
 } from "../../sdk/settlement/vouchers.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
 import { releaseProverThreads } from "../../sdk/zk/prove.js";
+import { fulfilOrder } from "../../sdk/settlement/fulfil.js";
+import { buildOrder } from "../../sdk/settlement/order.js";
+import { RequestIdAllocator } from "../../sdk/settlement/requestIds.js";
+import { TestERC1271Wallet__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -627,6 +631,60 @@ describe("InferenceSettlement payments", function () {
       expect(before.deposits[1] - after.deposits[1]).to.equal(escrow.price);
       expect(before.wallets[2] - after.wallets[2]).to.equal(exact.price);
       expect(before.deposits[0] - after.deposits[0]).to.equal(vouchered.voucher.cumulativeAmount);
+    });
+
+    it("accepts a voucher of a contract client (ERC-1271)", async function () {
+      const scenario = await fresh();
+      const { settlement, token } = scenario.system;
+      const owner = new Wallet(id("contract client owner"));
+      const wallet = await new TestERC1271Wallet__factory(scenario.system.admin).deploy(owner.address);
+      const walletAddress = await wallet.getAddress();
+      await (await token.mint(await scenario.system.admin.getAddress(), 10_000n)).wait();
+      await (await token.approve(await settlement.getAddress(), 10_000n)).wait();
+      await (await settlement.depositFor(walletAddress, 10_000n)).wait();
+      const latest = await connection.ethers.provider.getBlock("latest");
+      const ids = new RequestIdAllocator();
+      const items: SettlementItem[] = [];
+      for (let i = 0; i < 2; i++) {
+        const input = sampleInput(scenario.model, i);
+        const order = buildOrder({
+          requestId: ids.next(),
+          modelId: scenario.modelId,
+          client: walletAddress,
+          provider: await scenario.provider.getAddress(),
+          tier: Tier.SIGNED,
+          input,
+          price: 1_000n,
+          deadline: BigInt(latest!.timestamp) + 3600n,
+        });
+        items.push(
+          (await fulfilOrder(order, "0x", input, scenario.infer, scenario.provers[Tier.SIGNED], Payment.Voucher)).item,
+        );
+      }
+      const terms = {
+        client: walletAddress,
+        provider: await scenario.provider.getAddress(),
+        cumulativeAmount: 2_000n,
+        ordersHead: chainOrders(EMPTY_ORDERS_HEAD, items),
+      };
+      const voucher = {
+        ...terms,
+        signature: owner.signingKey.sign(voucherDigest(scenario.domain, terms)).serialized as Hex,
+      };
+
+      const stranger = new Wallet(id("not the owner"));
+      const forged = {
+        ...voucher,
+        signature: stranger.signingKey.sign(voucherDigest(scenario.domain, terms)).serialized as Hex,
+      };
+      await expect(settlement.settleWithVouchers(items, [forged], Mode.Atomic))
+        .to.be.revertedWithCustomError(settlement, "SettlementInvalidVoucherSignature")
+        .withArgs(walletAddress, terms.provider);
+
+      const { outcomes } = await submitBatch(settlement, items, Mode.Atomic, [voucher]);
+
+      expect(outcomes.every((o) => o.settled)).to.equal(true);
+      expect(await settlement.depositOf(walletAddress)).to.equal(8_000n);
     });
 
     it("VoucherBatcher refuses a voucher that does not chain the item or is not the client's", async function () {
