@@ -16,6 +16,8 @@ import { modelWeights, weightsCommitment } from "../../sdk/zk/modelWeights.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
 import { encodeZkProof, proveInference } from "../../sdk/zk/prove.js";
 import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
+import { connectTierproof } from "../../sdk/x402/chain.js";
+import { checkResult, type ResultToCheck } from "../../sdk/x402/checkResult.js";
 
 const connection = await network.create();
 const { networkHelpers, ethers } = connection;
@@ -73,6 +75,11 @@ function proverWith(weights: bigint[], bias: bigint): ResultProver {
 
 const ids = new RequestIdAllocator();
 
+/** The input of `zkItem(fixture, seed)`. */
+function inputFor(seed: number): bigint[] {
+  return [BigInt(seed * 37 - 500), BigInt(200 - seed * 11), BigInt(seed * 53), BigInt(-seed * 29)];
+}
+
 /** A client's order for the model, fulfilled by `prover` with the reference inference of `model`. */
 async function zkItem(
   fixture: PrivateModelFixture,
@@ -81,7 +88,7 @@ async function zkItem(
 ): Promise<SettlementItem> {
   const { scenario } = fixture;
   const latest = await ethers.provider.getBlock("latest");
-  const input = [BigInt(seed * 37 - 500), BigInt(200 - seed * 11), BigInt(seed * 53), BigInt(-seed * 29)];
+  const input = inputFor(seed);
   const order = buildOrder({
     requestId: ids.next(),
     modelId: options.modelId ?? fixture.modelId,
@@ -158,5 +165,35 @@ describe("InferenceSettlement with a private-weights model", function () {
     await expect(settlement.settle(items, Mode.Atomic))
       .to.be.revertedWithCustomError(settlement, "SettlementInvalidZkProof")
       .withArgs(items[0].requestId);
+  });
+
+  it("the x402 client's checkResult checks a private-weights proof with the weights commitment, as settlement does", async function () {
+    const fixture = await networkHelpers.loadFixture(privateWeightsModel);
+    const { scenario, model } = fixture;
+    const chain = await connectTierproof(ethers.provider, await scenario.system.settlement.getAddress());
+    const toCheck = (item: SettlementItem, output: bigint): ResultToCheck => ({
+      order: item,
+      output: [output],
+      outputHash: item.outputHash,
+      proof: item.proof,
+      circuit: CIRCUIT,
+      domain: scenario.domain,
+    });
+
+    const honest = await zkItem(fixture, 21);
+    const output = inferLinear(model, inputFor(21));
+    expect((await checkResult(toCheck(honest, output))).tier).to.equal(Tier.ZK);
+    expect((await checkResult(toCheck(honest, output), chain)).onChain).to.include(
+      "weights commitment = ModelRegistry's",
+    );
+    // The model registered with another commitment: the same proof does not verify against it.
+    await expect(
+      checkResult(toCheck({ ...honest, modelId: fixture.wrongCommitmentId }, output), chain),
+    ).to.be.rejectedWith(/does not verify/);
+
+    const cheatWeights = model.weights.map((w, i) => (i === 0 ? w + 1n : w));
+    const cheat = { ...model, weights: cheatWeights };
+    const forged = await zkItem(fixture, 22, { prover: proverWith(cheatWeights, model.bias), model: cheat });
+    await expect(checkResult(toCheck(forged, inferLinear(cheat, inputFor(22))))).to.be.rejectedWith(/does not verify/);
   });
 });
