@@ -417,7 +417,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             state.paid = totalPaid;
             state.ordersHead = voucher.ordersHead;
             // The SIGNED items' part is held per (batch, provider) by `_commitSignedBatch` instead; run.held <= amount.
-            _earnings[voucher.provider] += amount - run.held;
+            // A voucher that paid only SIGNED items leaves the provider's earnings untouched (no cold read).
+            uint256 credited = amount - run.held;
+            if (credited != 0) _earnings[voucher.provider] += credited;
             emit VoucherRedeemed(
                 voucher.client,
                 voucher.provider,
