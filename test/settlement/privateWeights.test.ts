@@ -4,13 +4,14 @@ import { network } from "hardhat";
 import { setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import { inferLinear, loadLinearModel, type LinearModel } from "../../sdk/models/linear.js";
 import { fulfilOrder } from "../../sdk/settlement/fulfil.js";
-import { toBytes32, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
+import { Payment, toBytes32, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
 import { modelIdFor } from "../../sdk/settlement/modelIds.js";
 import { buildOrder } from "../../sdk/settlement/order.js";
 import { ZkProver, type ResultProver } from "../../sdk/settlement/provers.js";
 import { RequestIdAllocator } from "../../sdk/settlement/requestIds.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { signOrder } from "../../sdk/settlement/typedData.js";
+import { VoucherSession, type Voucher } from "../../sdk/settlement/vouchers.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
 import { modelWeights, weightsCommitment } from "../../sdk/zk/modelWeights.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
@@ -84,8 +85,8 @@ function inputFor(seed: number): bigint[] {
 async function zkItem(
   fixture: PrivateModelFixture,
   seed: number,
-  options: { modelId?: Hex; prover?: ResultProver; model?: LinearModel } = {},
-): Promise<SettlementItem> {
+  options: { modelId?: Hex; prover?: ResultProver; model?: LinearModel; session?: VoucherSession } = {},
+): Promise<SettlementItem & { voucher?: Voucher }> {
   const { scenario } = fixture;
   const latest = await ethers.provider.getBlock("latest");
   const input = inputFor(seed);
@@ -99,15 +100,16 @@ async function zkItem(
     price: PRICE,
     deadline: BigInt(latest!.timestamp) + 3600n,
   });
-  const signature = await signOrder(scenario.clients[0], scenario.domain, order);
   const model = options.model ?? fixture.model;
-  const { item } = await fulfilOrder(
-    order,
-    signature,
-    input,
-    (x) => [inferLinear(model, [...x])],
-    options.prover ?? new ZkProver(CIRCUIT),
-  );
+  const infer = (x: readonly bigint[]) => [inferLinear(model, [...x])];
+  const prover = options.prover ?? new ZkProver(CIRCUIT);
+  if (options.session !== undefined) {
+    const voucher = await options.session.authorize(order);
+    const { item } = await fulfilOrder(order, "0x", input, infer, prover, Payment.Voucher);
+    return { ...item, voucher };
+  }
+  const signature = await signOrder(scenario.clients[0], scenario.domain, order);
+  const { item } = await fulfilOrder(order, signature, input, infer, prover);
   return item;
 }
 
@@ -195,5 +197,33 @@ describe("InferenceSettlement with a private-weights model", function () {
     const cheat = { ...model, weights: cheatWeights };
     const forged = await zkItem(fixture, 22, { prover: proverWith(cheatWeights, model.bias), model: cheat });
     await expect(checkResult(toCheck(forged, inferLinear(cheat, inputFor(22))))).to.be.rejectedWith(/does not verify/);
+  });
+
+  it("checks private-weights proofs with the weights binding in a voucher batch too (terms cached per batch)", async function () {
+    const fixture = await networkHelpers.loadFixture(privateWeightsModel);
+    const { scenario, model } = fixture;
+    const { settlement } = scenario.system;
+    const session = await VoucherSession.fromChain(
+      settlement,
+      scenario.clients[0],
+      scenario.domain,
+      await scenario.provider.getAddress(),
+    );
+    const cheatWeights = model.weights.map((w, i) => (i === 0 ? w + 1n : w));
+    const cheat = { ...model, weights: cheatWeights };
+    const items = [
+      await zkItem(fixture, 31, { session }),
+      await zkItem(fixture, 32, { session, prover: proverWith(cheatWeights, model.bias), model: cheat }),
+      await zkItem(fixture, 33, { session }),
+    ];
+    const { outcomes } = await submitBatch(
+      settlement,
+      items.map(({ voucher: _, ...item }) => item),
+      Mode.Partial,
+      [items[2].voucher!],
+    );
+    expect(outcomes.map((o) => o.settled)).to.deep.equal([true, false, true]);
+    expect(outcomes[1].reason).to.equal(`SettlementInvalidZkProof(${items[1].requestId})`);
+    expect(await settlement.earningsOf(await scenario.provider.getAddress())).to.equal(2n * PRICE);
   });
 });
