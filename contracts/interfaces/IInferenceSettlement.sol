@@ -188,7 +188,8 @@ interface IInferenceSettlement {
     /// @notice In `Partial` mode an item was skipped; `reason` is the ABI-encoded custom error.
     event ItemRejected(uint256 indexed index, bytes32 indexed requestId, address indexed client, bytes reason);
     /// @notice A voucher was redeemed: `amount` paid now, `totalPaid` under the pair's vouchers so far, and the
-    /// pair's order chain now ends at `ordersHead`.
+    /// pair's order chain now ends at `ordersHead`. With a dispute path, the part of `amount` paid for SIGNED items is
+    /// held for the challenge window (`ISignedResultCommitments`), the rest credited to the provider's earnings.
     event VoucherRedeemed(
         address indexed client,
         address indexed provider,
@@ -227,7 +228,8 @@ interface IInferenceSettlement {
     /// @notice A client's escrow deposit.
     function depositOf(address client) external view returns (uint256);
 
-    /// @notice A provider's unwithdrawn earnings.
+    /// @notice A provider's unwithdrawn earnings (SIGNED earnings still held for the challenge window are not
+    /// included: see `ISignedResultCommitments.heldEarnings`).
     function earningsOf(address provider) external view returns (uint256);
 
     /// @notice Whether `client` already settled `requestId`.
