@@ -1,6 +1,40 @@
 /** tierproof SDK: the public API. Scripts, the demo and tests import from the modules re-exported here. */
 export { ALL_TIERS, Mode, Tier, parseTier, tierMask } from "./tiers.js";
-export { SNARK_SCALAR_FIELD, toBytes32, type Hex, type Order, type SettlementItem } from "./settlement/item.js";
+export {
+  Payment,
+  SNARK_SCALAR_FIELD,
+  toBytes32,
+  type Hex,
+  type Order,
+  type SettlementItem,
+} from "./settlement/item.js";
+export {
+  RECEIVE_WITH_AUTHORIZATION_TYPES,
+  authorizeExactPayment,
+  decodeExactAuthorization,
+  encodeExactAuthorization,
+  exactPaymentNonce,
+  receiveAuthorizationDigest,
+  signReceiveAuthorization,
+  type AuthorizationWindow,
+  type ReceiveAuthorization,
+  type SignedReceiveAuthorization,
+} from "./settlement/payments.js";
+export {
+  EMPTY_ORDERS_HEAD,
+  VOUCHER_TYPES,
+  VoucherBatcher,
+  VoucherSession,
+  chainOrder,
+  chainOrders,
+  isVoucherSignedByClient,
+  readVoucherState,
+  signVoucher,
+  voucherDigest,
+  type Voucher,
+  type VoucherState,
+  type VoucherTerms,
+} from "./settlement/vouchers.js";
 export { buildOrder, commitVector, type OrderRequest } from "./settlement/order.js";
 export {
   ORDER_TYPES,
@@ -25,6 +59,7 @@ export {
 } from "./settlement/provers.js";
 export {
   describeError,
+  estimateBatchGas,
   measureTierGas,
   submitBatch,
   type BatchResult,
@@ -116,3 +151,57 @@ export {
 } from "./stats/report.js";
 export { TIER_COLOURS, svgToPng, tierMixSvg } from "./stats/chart.js";
 export { seededRandom, syntheticHistory, type TrafficBatch, type TrafficOptions } from "./stats/traffic.js";
+export {
+  ALL_SCHEMES,
+  ESCROW_ORDER_SCHEME,
+  EXACT_SCHEME,
+  SCHEME_PAYMENTS,
+  UPTO_SCHEME,
+  X402_VERSION,
+  caip2,
+  chainIdOf,
+  parseScheme,
+  readOffer,
+  readPayment,
+  type ParsedPayment,
+  type TierOffer,
+  type TierproofPayload,
+  type TierproofScheme,
+} from "./x402/payload.js";
+export { connectTierproof, type TierproofChain } from "./x402/chain.js";
+export { MAX_GATEWAY_INPUT_MAGNITUDE, parseModelInput, servedModel, type ServedModel } from "./x402/models.js";
+export {
+  SettlementQueue,
+  DuplicateRequestError,
+  type QueuedBatch,
+  type QueuedItem,
+  type QueuedStatus,
+} from "./x402/queue.js";
+export { BatchSettler, type BatchPolicy, type BatchReport } from "./x402/batcher.js";
+export {
+  PaymentRejection,
+  TierproofFacilitatorScheme,
+  facilitatorSchemes,
+  toSettlementItem,
+} from "./x402/facilitatorScheme.js";
+export { TierproofServerScheme, type ResultLookup } from "./x402/serverScheme.js";
+export { startFacilitator, type FacilitatorOptions, type RunningFacilitator } from "./x402/facilitator.js";
+export {
+  startGateway,
+  type GatewayModel,
+  type GatewayOptions,
+  type InferenceResponse,
+  type RunningGateway,
+} from "./x402/gateway.js";
+export {
+  InferenceRefused,
+  TierproofClientScheme,
+  payForInference,
+  requirementDomain,
+  requirementTokenDomain,
+  type InferRequest,
+  type PaidInference,
+  type VoucherSessions,
+} from "./x402/client.js";
+export { checkResult, decodeZkProof, type ResultCheck, type ResultToCheck } from "./x402/checkResult.js";
+export { confirmSettlement, type SettlementStatus } from "./x402/confirm.js";

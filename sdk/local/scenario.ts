@@ -2,7 +2,9 @@ import { Wallet, id, type Signer, type TypedDataDomain } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { inferLinear, loadLinearModel, type LinearModel } from "../models/linear.js";
-import { toBytes32, type Hex } from "../settlement/item.js";
+import { Payment, toBytes32, type Hex } from "../settlement/item.js";
+import { authorizeExactPayment, encodeExactAuthorization } from "../settlement/payments.js";
+import { VoucherSession, type Voucher } from "../settlement/vouchers.js";
 import { modelIdFor } from "../settlement/modelIds.js";
 import { buildOrder } from "../settlement/order.js";
 import { fulfilOrder, type FulfilledRequest, type Inference } from "../settlement/fulfil.js";
@@ -27,6 +29,8 @@ export interface Scenario {
   connection: NetworkConnection;
   system: LocalSystem;
   domain: TypedDataDomain;
+  /** The payment token's EIP-712 domain (for EIP-3009 `exact` payments). */
+  tokenDomain: TypedDataDomain;
   modelId: Hex;
   model: LinearModel;
   infer: Inference;
@@ -36,6 +40,8 @@ export interface Scenario {
   clients: Signer[];
   provers: Record<Tier, ResultProver>;
   requestIds: Map<string, RequestIdAllocator>;
+  /** Each client's voucher session with the provider, started from the chain on its first `Voucher` request. */
+  voucherSessions: Map<string, VoucherSession>;
 }
 
 /**
@@ -84,10 +90,12 @@ export async function setUpScenario(
   for (const client of clients) await fundClient(system.token, system.settlement, client, deposit);
 
   const domain = await readDomain(system.settlement);
+  const tokenDomain = await readDomain(system.token);
   return {
     connection,
     system,
     domain,
+    tokenDomain,
     modelId,
     model,
     infer: (input) => [inferLinear(model, [...input])],
@@ -101,6 +109,7 @@ export async function setUpScenario(
       [Tier.SIGNED]: new SignerProver(signerKey, domain),
     },
     requestIds: new Map(),
+    voucherSessions: new Map(),
   };
 }
 
@@ -114,10 +123,22 @@ export interface ScenarioRequest {
   /** Defaults to one hour after the latest block. */
   deadline?: bigint;
   requestId?: Hex;
+  /** How the client pays: `Escrow` (default, signed order), `Exact` (EIP-3009) or `Voucher` (its session's voucher). */
+  payment?: Payment;
+  /** For `Exact`: the authorisation's `validBefore`; defaults to the order's deadline. */
+  validBefore?: bigint;
 }
 
-/** Runs one request end to end off chain: the client signs the order, the provider infers and proves. */
-export async function requestInference(scenario: Scenario, request: ScenarioRequest): Promise<FulfilledRequest> {
+/** A fulfilled scenario request; `voucher` is the client's latest voucher when the request is paid by voucher. */
+export interface ScenarioFulfilment extends FulfilledRequest {
+  voucher?: Voucher;
+}
+
+/**
+ * Runs one request end to end off chain: the client authorises the order in the requested payment form (signed
+ * order, EIP-3009 authorisation, or voucher), the provider infers and proves.
+ */
+export async function requestInference(scenario: Scenario, request: ScenarioRequest): Promise<ScenarioFulfilment> {
   const clientAddress = await request.client.getAddress();
   let ids = scenario.requestIds.get(clientAddress);
   if (ids === undefined) {
@@ -136,8 +157,30 @@ export async function requestInference(scenario: Scenario, request: ScenarioRequ
     price: request.price ?? SCENARIO_PRICES[request.tier],
     deadline: request.deadline ?? BigInt(latest.timestamp) + 3600n,
   });
+  const payment = request.payment ?? Payment.Escrow;
+  const prover = scenario.provers[request.tier];
+  if (payment === Payment.Exact) {
+    const authorization = await authorizeExactPayment(request.client, scenario.domain, scenario.tokenDomain, order, {
+      validBefore: request.validBefore ?? order.deadline,
+    });
+    return fulfilOrder(order, encodeExactAuthorization(authorization), request.input, scenario.infer, prover, payment);
+  }
+  if (payment === Payment.Voucher) {
+    let session = scenario.voucherSessions.get(clientAddress);
+    if (session === undefined) {
+      session = await VoucherSession.fromChain(
+        scenario.system.settlement,
+        request.client,
+        scenario.domain,
+        order.provider,
+      );
+      scenario.voucherSessions.set(clientAddress, session);
+    }
+    const voucher = await session.authorize(order);
+    return { ...(await fulfilOrder(order, "0x", request.input, scenario.infer, prover, payment)), voucher };
+  }
   const clientSignature = await signOrder(request.client, scenario.domain, order);
-  return fulfilOrder(order, clientSignature, request.input, scenario.infer, scenario.provers[request.tier]);
+  return fulfilOrder(order, clientSignature, request.input, scenario.infer, prover);
 }
 
 /** A deterministic pseudo-random fixed-point input for the scenario's model (|x| < 2^12, scale 2^fracBits). */

@@ -1,4 +1,4 @@
-import type { Hex, Order, SettlementItem } from "./item.js";
+import { Payment, type Hex, type Order, type SettlementItem } from "./item.js";
 import { commitVector } from "./order.js";
 import type { ResultProver } from "./provers.js";
 
@@ -13,7 +13,8 @@ export interface FulfilledRequest {
 
 /**
  * The provider's side of one request: run the model on the input the order committed to, prove the result in the
- * order's tier, and assemble the settlement item.
+ * order's tier, and assemble the settlement item. `clientSignature` is the client's authorisation in the form
+ * `payment` takes (see `Payment`; empty for `Voucher`).
  */
 export async function fulfilOrder(
   order: Order,
@@ -21,7 +22,9 @@ export async function fulfilOrder(
   input: readonly bigint[],
   infer: Inference,
   prover: ResultProver,
+  payment: Payment = Payment.Escrow,
 ): Promise<FulfilledRequest> {
+  if (!(payment in Payment)) throw new Error(`unknown payment kind ${payment}`);
   if (prover.tier !== order.tier) {
     throw new Error(`order ${order.requestId} asks for tier ${order.tier}, the prover proves tier ${prover.tier}`);
   }
@@ -31,5 +34,5 @@ export async function fulfilOrder(
   const output = infer(input);
   const outputHash = commitVector(output);
   const proof = await prover.prove(order, { input, output, outputHash });
-  return { item: { ...order, outputHash, proof, clientSignature }, output };
+  return { item: { ...order, outputHash, proof, clientSignature, payment }, output };
 }

@@ -15,11 +15,29 @@ export interface Order {
   deadline: bigint;
 }
 
-/** One entry of `InferenceSettlement.settle`: the order, its output, the tier's proof and the client's signature. */
+/**
+ * How an item is paid (the on-chain `IInferenceSettlement.Payment`; the numbers are part of the ABI):
+ * - `Escrow`: debited from the client's deposit; `clientSignature` is the client's EIP-712 signature over the order.
+ * - `Exact` (x402 `exact`): pulled with an EIP-3009 `receiveWithAuthorization` whose nonce is the order's digest;
+ *   `clientSignature` is `encodeExactAuthorization(...)`.
+ * - `Voucher` (x402 `upto`, batched): debited from the deposit under the batch's voucher for (client, provider);
+ *   `clientSignature` is empty.
+ */
+export enum Payment {
+  Escrow = 0,
+  Exact = 1,
+  Voucher = 2,
+}
+
+/**
+ * One entry of `InferenceSettlement.settle`: the order, its output, the tier's proof, how it is paid and the client's
+ * authorisation in the form that payment takes.
+ */
 export interface SettlementItem extends Order {
   outputHash: Hex;
   proof: Hex;
   clientSignature: Hex;
+  payment: Payment;
 }
 
 export { SNARK_SCALAR_FIELD } from "../zk/field.js";

@@ -3,6 +3,7 @@ import type { ContractTransactionReceipt, Interface } from "ethers";
 import type { InferenceSettlement } from "../../typechain-types/index.js";
 import { ALL_TIERS, Mode, Tier } from "../tiers.js";
 import type { SettlementItem } from "./item.js";
+import type { Voucher } from "./vouchers.js";
 
 /** What happened to one item of a submitted batch. */
 export interface ItemOutcome {
@@ -27,14 +28,21 @@ export function describeError(contractInterface: Interface, data: string): strin
   return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
 }
 
-/** Submits `items` in one `settle` transaction and reports, from its events, which settled and why others did not. */
+/**
+ * Submits `items` in one transaction (`settle`, or `settleWithVouchers` when `vouchers` pay `Voucher` items) and
+ * reports, from its events, which settled and why others did not.
+ */
 export async function submitBatch(
   settlement: InferenceSettlement,
   items: readonly SettlementItem[],
   mode: Mode,
+  vouchers: readonly Voucher[] = [],
 ): Promise<BatchResult> {
   if (items.length === 0) throw new Error("a batch needs at least one item");
-  const tx = await settlement.settle([...items], mode);
+  const tx =
+    vouchers.length === 0
+      ? await settlement.settle([...items], mode)
+      : await settlement.settleWithVouchers([...items], [...vouchers], mode);
   const receipt = await tx.wait();
   if (receipt === null) throw new Error(`settlement transaction ${tx.hash} was dropped`);
 
@@ -62,9 +70,22 @@ export interface TierGas {
   perTier: Partial<Record<Tier, bigint>>;
 }
 
+/** Estimates the gas of settling `items` (with `vouchers`, if any) without sending it. */
+export async function estimateBatchGas(
+  settlement: InferenceSettlement,
+  items: readonly SettlementItem[],
+  mode: Mode,
+  vouchers: readonly Voucher[] = [],
+): Promise<bigint> {
+  return vouchers.length === 0
+    ? settlement.settle.estimateGas([...items], mode)
+    : settlement.settleWithVouchers.estimateGas([...items], [...vouchers], mode);
+}
+
 /**
  * Attributes the gas of one mixed batch to its tiers by estimating the batch with and without each tier's items
- * (calldata included, state untouched). A batch of a single tier attributes its whole gas to that tier.
+ * (calldata included, state untouched). A batch of a single tier attributes its whole gas to that tier. Only for
+ * batches without vouchers (removing items would break a voucher's order chain).
  */
 export async function measureTierGas(
   settlement: InferenceSettlement,

@@ -84,7 +84,8 @@ contract InferenceSettlementFuzzTest is TestBase {
             price: price,
             deadline: uint64(block.timestamp + 1 hours),
             proof: "",
-            clientSignature: ""
+            clientSignature: "",
+            payment: IInferenceSettlement.Payment.Escrow
         });
         item.clientSignature = _sign(CLIENT_KEY, settlement.orderDigest(item));
         item.proof = _sign(SIGNER_KEY, settlement.resultDigest(item));
@@ -174,6 +175,83 @@ contract InferenceSettlementFuzzTest is TestBase {
             )
         );
         settlement.settle(items, IInferenceSettlement.Mode.Atomic);
+    }
+
+    /// Three items paid by one voucher and one escrow item of the same client, in one batch: each voucher item is paid
+    /// if it fits in what the voucher has left, the escrow item from the deposit, and every balance moves by exactly
+    /// what was paid.
+    function testFuzz_settleWithVouchers_paysExactlyWhatFitsTheVoucher(
+        uint64[3] memory prices,
+        uint64 escrowPrice,
+        uint256 cumulativeAmount
+    ) public {
+        escrowPrice = uint64(_bound(escrowPrice, MODEL_PRICE, type(uint64).max));
+        IInferenceSettlement.Item[] memory items = new IInferenceSettlement.Item[](4);
+        bytes32 head;
+        uint256 total;
+        for (uint256 i; i < 3; ++i) {
+            prices[i] = uint64(_bound(prices[i], MODEL_PRICE, type(uint64).max));
+            items[i] = _signedItem(100 + i, prices[i]);
+            items[i].payment = IInferenceSettlement.Payment.Voucher;
+            items[i].clientSignature = "";
+            head = keccak256(abi.encode(head, _orderStructHash(items[i])));
+            total += prices[i];
+        }
+        items[3] = _signedItem(200, escrowPrice);
+        cumulativeAmount = _bound(cumulativeAmount, 0, total);
+        _fund(total + escrowPrice);
+
+        IInferenceSettlement.Voucher memory voucher = IInferenceSettlement.Voucher({
+            client: client,
+            provider: provider,
+            cumulativeAmount: cumulativeAmount,
+            ordersHead: head,
+            signature: ""
+        });
+        voucher.signature = _sign(CLIENT_KEY, settlement.voucherDigest(voucher));
+        IInferenceSettlement.Voucher[] memory vouchers = new IInferenceSettlement.Voucher[](1);
+        vouchers[0] = voucher;
+
+        uint256 expected;
+        uint256 expectedSettled = 1;
+        for (uint256 i; i < 3; ++i) {
+            if (expected + prices[i] <= cumulativeAmount) {
+                expected += prices[i];
+                ++expectedSettled;
+            }
+        }
+        uint256 settled = settlement.settleWithVouchers(items, vouchers, IInferenceSettlement.Mode.Partial);
+
+        assertEq(settled, expectedSettled, "settled");
+        assertEq(settlement.depositOf(client), total - expected, "client deposit");
+        assertEq(settlement.earningsOf(provider), expected + escrowPrice, "provider earnings");
+        IInferenceSettlement.VoucherState memory state = settlement.voucherState(client, provider);
+        assertEq(state.paid, expected, "paid under vouchers");
+        assertTrue(state.ordersHead == head, "chain head");
+    }
+
+    /// `x` mapped into [min, max] (a fixed seed drives the fuzzer; the few cheatcodes used are declared in Vm.sol).
+    function _bound(uint256 x, uint256 min, uint256 max) private pure returns (uint256) {
+        return min + (x % (max - min + 1));
+    }
+
+    function _orderStructHash(IInferenceSettlement.Item memory item) private pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    keccak256(
+                        "Order(bytes32 requestId,bytes32 modelId,address client,address provider,uint8 tier,bytes32 inputHash,uint256 price,uint64 deadline)"
+                    ),
+                    item.requestId,
+                    item.modelId,
+                    item.client,
+                    item.provider,
+                    uint8(item.tier),
+                    item.inputHash,
+                    item.price,
+                    item.deadline
+                )
+            );
     }
 
     function testFuzz_withdraw_neverExceedsDeposit(uint128 deposit, uint128 requested) public {

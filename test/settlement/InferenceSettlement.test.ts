@@ -279,6 +279,28 @@ describe("InferenceSettlement", function () {
         args: (_s, it) => [it.requestId],
       },
       {
+        name: "a SIGNED result signature is given in its malleable form (s in the upper half)",
+        build: async (s) => {
+          const it = await item(s, Tier.SIGNED);
+          const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+          const r = it.proof.slice(2, 66);
+          const high = (n - BigInt(`0x${it.proof.slice(66, 130)}`)).toString(16).padStart(64, "0");
+          const v = parseInt(it.proof.slice(130, 132), 16) === 27 ? "1c" : "1b";
+          return { ...it, proof: `0x${r}${high}${v}` as Hex };
+        },
+        error: "SettlementInvalidResultSignature",
+        args: (_s, it) => [it.requestId],
+      },
+      {
+        name: "a TEE result signature has an invalid v",
+        build: async (s) => {
+          const it = await item(s, Tier.TEE);
+          return { ...it, proof: `${it.proof.slice(0, 130)}1d` as Hex };
+        },
+        error: "SettlementInvalidResultSignature",
+        args: (_s, it) => [it.requestId],
+      },
+      {
         name: "the proof bytes have the wrong length",
         build: async (s) => ({ ...(await item(s, Tier.ZK, 3)), proof: "0x1234" }),
         error: "SettlementMalformedProof",

@@ -4,18 +4,21 @@ import { network } from "hardhat";
 import { setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import { inferLinear, loadLinearModel, type LinearModel } from "../../sdk/models/linear.js";
 import { fulfilOrder } from "../../sdk/settlement/fulfil.js";
-import { toBytes32, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
+import { Payment, toBytes32, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
 import { modelIdFor } from "../../sdk/settlement/modelIds.js";
 import { buildOrder } from "../../sdk/settlement/order.js";
 import { ZkProver, type ResultProver } from "../../sdk/settlement/provers.js";
 import { RequestIdAllocator } from "../../sdk/settlement/requestIds.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { signOrder } from "../../sdk/settlement/typedData.js";
+import { VoucherSession, type Voucher } from "../../sdk/settlement/vouchers.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
 import { modelWeights, weightsCommitment } from "../../sdk/zk/modelWeights.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
 import { encodeZkProof, proveInference } from "../../sdk/zk/prove.js";
 import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
+import { connectTierproof } from "../../sdk/x402/chain.js";
+import { checkResult, type ResultToCheck } from "../../sdk/x402/checkResult.js";
 
 const connection = await network.create();
 const { networkHelpers, ethers } = connection;
@@ -73,15 +76,20 @@ function proverWith(weights: bigint[], bias: bigint): ResultProver {
 
 const ids = new RequestIdAllocator();
 
+/** The input of `zkItem(fixture, seed)`. */
+function inputFor(seed: number): bigint[] {
+  return [BigInt(seed * 37 - 500), BigInt(200 - seed * 11), BigInt(seed * 53), BigInt(-seed * 29)];
+}
+
 /** A client's order for the model, fulfilled by `prover` with the reference inference of `model`. */
 async function zkItem(
   fixture: PrivateModelFixture,
   seed: number,
-  options: { modelId?: Hex; prover?: ResultProver; model?: LinearModel } = {},
-): Promise<SettlementItem> {
+  options: { modelId?: Hex; prover?: ResultProver; model?: LinearModel; session?: VoucherSession } = {},
+): Promise<SettlementItem & { voucher?: Voucher }> {
   const { scenario } = fixture;
   const latest = await ethers.provider.getBlock("latest");
-  const input = [BigInt(seed * 37 - 500), BigInt(200 - seed * 11), BigInt(seed * 53), BigInt(-seed * 29)];
+  const input = inputFor(seed);
   const order = buildOrder({
     requestId: ids.next(),
     modelId: options.modelId ?? fixture.modelId,
@@ -92,15 +100,16 @@ async function zkItem(
     price: PRICE,
     deadline: BigInt(latest!.timestamp) + 3600n,
   });
-  const signature = await signOrder(scenario.clients[0], scenario.domain, order);
   const model = options.model ?? fixture.model;
-  const { item } = await fulfilOrder(
-    order,
-    signature,
-    input,
-    (x) => [inferLinear(model, [...x])],
-    options.prover ?? new ZkProver(CIRCUIT),
-  );
+  const infer = (x: readonly bigint[]) => [inferLinear(model, [...x])];
+  const prover = options.prover ?? new ZkProver(CIRCUIT);
+  if (options.session !== undefined) {
+    const voucher = await options.session.authorize(order);
+    const { item } = await fulfilOrder(order, "0x", input, infer, prover, Payment.Voucher);
+    return { ...item, voucher };
+  }
+  const signature = await signOrder(scenario.clients[0], scenario.domain, order);
+  const { item } = await fulfilOrder(order, signature, input, infer, prover);
   return item;
 }
 
@@ -158,5 +167,63 @@ describe("InferenceSettlement with a private-weights model", function () {
     await expect(settlement.settle(items, Mode.Atomic))
       .to.be.revertedWithCustomError(settlement, "SettlementInvalidZkProof")
       .withArgs(items[0].requestId);
+  });
+
+  it("the x402 client's checkResult checks a private-weights proof with the weights commitment, as settlement does", async function () {
+    const fixture = await networkHelpers.loadFixture(privateWeightsModel);
+    const { scenario, model } = fixture;
+    const chain = await connectTierproof(ethers.provider, await scenario.system.settlement.getAddress());
+    const toCheck = (item: SettlementItem, output: bigint): ResultToCheck => ({
+      order: item,
+      output: [output],
+      outputHash: item.outputHash,
+      proof: item.proof,
+      circuit: CIRCUIT,
+      domain: scenario.domain,
+    });
+
+    const honest = await zkItem(fixture, 21);
+    const output = inferLinear(model, inputFor(21));
+    expect((await checkResult(toCheck(honest, output))).tier).to.equal(Tier.ZK);
+    expect((await checkResult(toCheck(honest, output), chain)).onChain).to.include(
+      "weights commitment = ModelRegistry's",
+    );
+    // The model registered with another commitment: the same proof does not verify against it.
+    await expect(
+      checkResult(toCheck({ ...honest, modelId: fixture.wrongCommitmentId }, output), chain),
+    ).to.be.rejectedWith(/does not verify/);
+
+    const cheatWeights = model.weights.map((w, i) => (i === 0 ? w + 1n : w));
+    const cheat = { ...model, weights: cheatWeights };
+    const forged = await zkItem(fixture, 22, { prover: proverWith(cheatWeights, model.bias), model: cheat });
+    await expect(checkResult(toCheck(forged, inferLinear(cheat, inputFor(22))))).to.be.rejectedWith(/does not verify/);
+  });
+
+  it("checks private-weights proofs with the weights binding in a voucher batch too (terms cached per batch)", async function () {
+    const fixture = await networkHelpers.loadFixture(privateWeightsModel);
+    const { scenario, model } = fixture;
+    const { settlement } = scenario.system;
+    const session = await VoucherSession.fromChain(
+      settlement,
+      scenario.clients[0],
+      scenario.domain,
+      await scenario.provider.getAddress(),
+    );
+    const cheatWeights = model.weights.map((w, i) => (i === 0 ? w + 1n : w));
+    const cheat = { ...model, weights: cheatWeights };
+    const items = [
+      await zkItem(fixture, 31, { session }),
+      await zkItem(fixture, 32, { session, prover: proverWith(cheatWeights, model.bias), model: cheat }),
+      await zkItem(fixture, 33, { session }),
+    ];
+    const { outcomes } = await submitBatch(
+      settlement,
+      items.map(({ voucher: _, ...item }) => item),
+      Mode.Partial,
+      [items[2].voucher!],
+    );
+    expect(outcomes.map((o) => o.settled)).to.deep.equal([true, false, true]);
+    expect(outcomes[1].reason).to.equal(`SettlementInvalidZkProof(${items[1].requestId})`);
+    expect(await settlement.earningsOf(await scenario.provider.getAddress())).to.equal(2n * PRICE);
   });
 });
