@@ -29,7 +29,7 @@ const program = new Command()
   .option("--frac-bits <bits>", "use this fraction width instead of searching")
   .option("--out <dir>", "output folder", GENERATED_MODELS_DIR)
   .option("--compose", "compose a circuit from the layer templates even where a fixed template fits")
-  .option("--private-weights", "also write the private-weights instance <name>_private (Linear, Logistic, Mlp)")
+  .option("--private-weights", "also write the private-weights instance <name>_private (Linear, Logistic, Mlp, Cnn)")
   .option("--add", "also add the instance(s) to circuits/circuits.json")
   .parse();
 

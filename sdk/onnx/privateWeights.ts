@@ -17,13 +17,18 @@ const PRIVATE_TEMPLATES: Record<string, { file: string; template: string; params
     template: "MlpPrivate",
     params: (p) => [p[0], p[1], p[2], p[7], p[8]],
   },
+  Cnn: {
+    file: "models/cnn_private.circom",
+    template: "CnnPrivate",
+    params: (p) => [p[0], p[1], p[2], p[3], p[8], p[9]],
+  },
 };
 
 /**
  * The private-weights instance of an imported public-weights instance: the same shapes and fixed point on the
  * template whose weights are private inputs committed by a public `weightsHash` (the project's private-weights mode),
- * with `weightsOf` naming the public instance that holds the weights. Only LinearRegression, LogisticRegression and
- * Mlp have a private-weights template; anything else is refused.
+ * with `weightsOf` naming the public instance that holds the weights. LinearRegression, LogisticRegression, Mlp and
+ * Cnn have a private-weights template; anything else (a composed circuit) is refused.
  */
 export function privateWeightsInstance(instance: CircuitInstance, name = `${instance.name}_private`): CircuitInstance {
   const target = PRIVATE_TEMPLATES[instance.template];

@@ -303,7 +303,7 @@ describe("ONNX importer", function () {
       expect(result.model.kind).to.equal("classifier");
     });
 
-    it("has a private-weights instance for Linear, Logistic and Mlp imports, and refuses one for Cnn and composed", function () {
+    it("has a private-weights instance for Linear, Logistic, Mlp and Cnn imports, and refuses one for a composed circuit", function () {
       for (const [name, template, params] of [
         ["Linear_4", "LinearRegressionPrivate", [4]],
         ["Logistic_4", "LogisticRegressionPrivate", [4, 8, 32]],
@@ -313,8 +313,18 @@ describe("ONNX importer", function () {
         const imported = importOnnx(bytes, { name, samples: floatInputs(8, 4, 1, 2) });
         expect(privateWeightsInstance(imported.model.instance)).to.deep.include({ template, params, weightsOf: name });
       }
+      // The committed CNN maps onto exactly the committed CnnPrivate instance.
       const cnn = loadCircuitInstance("Cnn_8x8-2c3-3");
-      expect(() => privateWeightsInstance(cnn)).to.throw(/no private-weights template for Cnn/);
+      const cnnPrivate = loadCircuitInstance("CnnPrivate_8x8-2c3-3");
+      expect(privateWeightsInstance(cnn, cnnPrivate.name)).to.deep.include({
+        file: cnnPrivate.file,
+        template: cnnPrivate.template,
+        params: cnnPrivate.params,
+        weightsOf: cnn.name,
+      });
+      expect(() => privateWeightsInstance({ ...cnn, template: "Onnx_Deep_4_6_5_3" })).to.throw(
+        /no private-weights template for Onnx_Deep_4_6_5_3/,
+      );
     });
 
     it("refuses what no circuit can take, naming the layers and the reason", function () {
