@@ -14,7 +14,8 @@ import type { RunningGateway } from "../../sdk/x402/gateway.js";
 import { ALL_SCHEMES } from "../../sdk/x402/payload.js";
 import { SettlementQueue } from "../../sdk/x402/queue.js";
 import { deployX402, providerCredit, startGatewayFor, type X402Deployment } from "./fixture.js";
-import { freePort, hardhatAccountKey, startFacilitatorProcess, startHardhatNode, waitFor, type Child } from "./node.js";
+import { freePort, startHardhatNode } from "../../sdk/local/hardhatNode.js";
+import { hardhatAccountKey, startFacilitatorProcess, waitFor, type Child } from "./node.js";
 
 describe("x402 facilitator crash and restart (child process killed with SIGKILL, real hardhat node)", function () {
   this.timeout(300_000);

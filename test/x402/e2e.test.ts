@@ -17,7 +17,8 @@ import { startFacilitator, type RunningFacilitator } from "../../sdk/x402/facili
 import type { RunningGateway } from "../../sdk/x402/gateway.js";
 import { ALL_SCHEMES, SCHEME_PAYMENTS } from "../../sdk/x402/payload.js";
 import { deployX402, providerCredit, startGatewayFor } from "./fixture.js";
-import { hardhatAccountKey, spawnNode, startHardhatNode, waitFor } from "./node.js";
+import { startHardhatNode } from "../../sdk/local/hardhatNode.js";
+import { hardhatAccountKey, spawnNode, waitFor } from "./node.js";
 import { REPO_ROOT } from "../../sdk/zk/circuits.js";
 
 const CLIENTS = 12;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 
 import { HDNodeWallet } from "ethers";
 
+import { freePort } from "../../sdk/local/hardhatNode.js";
 import { REPO_ROOT } from "../../sdk/zk/circuits.js";
 
 /** The mnemonic of `hardhat node`'s default accounts (public test keys). */
@@ -12,20 +12,6 @@ export const HARDHAT_MNEMONIC = "test test test test test test test test test te
 /** The private key of `hardhat node`'s default account `index`. */
 export function hardhatAccountKey(index: number): string {
   return HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`).privateKey;
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** A child process in its own process group, with its output collected. */
@@ -70,21 +56,6 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Starts `hardhat node --hostname 127.0.0.1` on a free port; resolves once it listens. */
-export async function startHardhatNode(): Promise<Child & { url: string }> {
-  const port = await freePort();
-  const node = spawnNode([
-    path.join(REPO_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js"),
-    "node",
-    "--hostname",
-    "127.0.0.1",
-    "--port",
-    String(port),
-  ]);
-  await waitFor(() => node.output().includes(`127.0.0.1:${port}`), "the hardhat node to listen", 60_000);
-  return { ...node, url: `http://127.0.0.1:${port}` };
 }
 
 /** Starts the facilitator script (scripts/x402/facilitator.ts) as a child process; resolves with its URL. */
