@@ -5,6 +5,7 @@ import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
 import { circuitArtifacts } from "../../sdk/zk/circuits.js";
 import { SNARK_SCALAR_FIELD, fromField, toField } from "../../sdk/zk/field.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
+import { modelWeights } from "../../sdk/zk/modelWeights.js";
 import { proveInference } from "../../sdk/zk/prove.js";
 import { calculateWitness, satisfies, withSignal, witnessValues } from "../helpers/witness.js";
 
@@ -77,6 +78,19 @@ describe("sdk/zk/prove", function () {
     for (const requestId of [-1n, SNARK_SCALAR_FIELD]) {
       expect(await refusal(proveInference(CIRCUIT, [1n, 2n, 3n, 4n], requestId))).to.match(/must be a field element/);
     }
+    // Weights only go to a private-weights circuit; a public-weights one has them as constants.
+    expect(await refusal(proveInference(CIRCUIT, [1n, 2n, 3n, 4n], 1n, { w: ["1", "2", "3", "4"], b: "0" }))).to.match(
+      /circuit Linear_4 has public weights \(circuit constants\): it takes no weights/,
+    );
+  });
+});
+
+describe("sdk/zk/modelWeights", function () {
+  it("refuses a model that has no private-weights form, naming it", function () {
+    const composed = { name: "Onnx_X", file: "x.circom", template: "Sequential", params: [4], pubs: [], fracBits: 8 };
+    expect(() => modelWeights(composed)).to.throw(
+      /circuit instance "Onnx_X" \(Sequential\) has no private-weights form/,
+    );
   });
 });
 
