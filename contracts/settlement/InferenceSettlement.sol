@@ -13,6 +13,7 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {IERC3009} from "../interfaces/IERC3009.sol";
 import {IInferenceSettlement} from "../interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {ISignedResultCommitments} from "../interfaces/ISignedResultCommitments.sol";
 import {ISignedResultDisputes} from "../interfaces/ISignedResultDisputes.sol";
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
@@ -57,6 +58,10 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @notice Seconds between a client's withdrawal request and the withdrawal, so that providers can settle
     /// results the client already received.
     uint64 public immutable withdrawalDelay;
+    /// @dev The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
+    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause. No public getter (EIP-170
+    /// size): the `PauseGuard` address is in the deployment and in the constructor arguments.
+    IPauseGuard private immutable _pauseGuard;
 
     mapping(address client => uint256) private _deposits;
     mapping(address provider => uint256) private _earnings;
@@ -99,13 +104,15 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         ISignerRegistry signerRegistry_,
         ITeeRegistry teeRegistry_,
         uint64 epochLength_,
-        uint64 withdrawalDelay_
+        uint64 withdrawalDelay_,
+        IPauseGuard pauseGuard_
     ) EIP712("InferenceSettlement", "1") {
         if (
             address(token_) == address(0) ||
             address(modelRegistry_) == address(0) ||
             address(signerRegistry_) == address(0) ||
-            address(teeRegistry_) == address(0)
+            address(teeRegistry_) == address(0) ||
+            address(pauseGuard_) == address(0)
         ) revert SettlementZeroAddress();
         if (epochLength_ == 0) revert SettlementInvalidParameter("epochLength");
         token = token_;
@@ -114,6 +121,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         teeRegistry = teeRegistry_;
         epochLength = epochLength_;
         withdrawalDelay = withdrawalDelay_;
+        _pauseGuard = pauseGuard_;
         _deployer = msg.sender;
     }
 
@@ -199,6 +207,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
     /// tier and payment; a verified item is paid, then applied; finally the vouchers' state is written once each.
     function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
+        if (_pauseGuard.settlementPaused()) revert SettlementPaused();
         uint256 count = items.length;
         if (count == 0) revert SettlementEmptyBatch();
         Batch memory batch;
