@@ -17,10 +17,10 @@ import {ISignedResultCommitments} from "../interfaces/ISignedResultCommitments.s
 import {ISignedResultDisputes} from "../interfaces/ISignedResultDisputes.sol";
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
 import {ITeeRegistry} from "../interfaces/ITeeRegistry.sol";
-import {IZkVerifier} from "../interfaces/IZkVerifier.sol";
 import {InferenceTypedData} from "../libraries/InferenceTypedData.sol";
 import {SignedResults} from "../libraries/SignedResults.sol";
 import {Tier, TierSet} from "../libraries/Tier.sol";
+import {ZkStatement} from "../libraries/ZkStatement.sol";
 
 /// @title InferenceSettlement
 /// @notice Escrow and settlement of mixed-tier inference batches, paid from escrow, by EIP-3009 authorisations
@@ -35,7 +35,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     uint256 public constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
-    uint256 private constant _ZK_PROOF_LENGTH = 8 * 32;
     uint256 private constant _SIGNATURE_LENGTH = 65;
 
     /// @dev A pending withdrawal of a client's deposit.
@@ -212,8 +211,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         InferenceTypedData.ItemHead memory head; // one buffer, refilled for each item
         if (vouchers.length != 0) _checkVouchers(items, head, batch);
         // A voucher batch's first pass already saw every item: without ZK items there is nothing to batch-verify.
-        bool[] memory zkVerified =
-            vouchers.length != 0 && !batch.hasZkItems ? new bool[](count) : _batchVerifyZkProofs(items);
+        bool[] memory zkVerified = _batchVerifyZkProofs(items, vouchers.length != 0, batch.hasZkItems);
         for (uint256 i; i < count; ++i) {
             Item calldata item;
             if (vouchers.length == 0) {
@@ -634,125 +632,37 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         }
     }
 
-    /// @dev Verifies the well-formed ZK proofs of each model that has several in the batch with one
-    /// `verifyProofs` call (N + 3 pairings instead of 4N) and marks them verified. A group that fails (a false proof
-    /// among them) is left unmarked: its items are verified one by one in `_check`, which names the false one.
-    function _batchVerifyZkProofs(Item[] calldata items) private view returns (bool[] memory verified) {
-        uint256 count = items.length;
-        verified = new bool[](count);
-        bytes32[] memory models = new bytes32[](count);
-        uint256[] memory sizes = new uint256[](count);
-        uint256[] memory groupOf = new uint256[](count); // group index + 1; 0 for items not batched
-        uint256 groups;
-        for (uint256 i; i < count; ++i) {
-            Item calldata item = items[i];
-            if (item.tier != Tier.ZK || item.proof.length != _ZK_PROOF_LENGTH) continue;
-            uint256 group;
-            while (group < groups && models[group] != item.modelId) ++group;
-            if (group == groups) models[groups++] = item.modelId;
-            ++sizes[group];
-            groupOf[i] = group + 1;
-        }
-        for (uint256 group; group < groups; ++group) {
-            if (sizes[group] > 1) _verifyGroup(items, groupOf, group + 1, sizes[group], models[group], verified);
-        }
+    /// @dev Whether the batch has a ZK item.
+    function _hasZkItems(Item[] calldata items) private pure returns (bool) {
+        for (uint256 i; i < items.length; ++i) if (items[i].tier == Tier.ZK) return true;
+        return false;
     }
 
-    /// @dev One `verifyProofs` call for the `size` items whose `groupOf` is `tag`, all of model `modelId`.
-    function _verifyGroup(
+    /// @dev Per item, whether its ZK proof was verified together with the other ZK proofs of its model
+    /// (`ZkStatement.verifyItems`). `scanned`: the voucher pass already saw every item and set `hasZkItems`; else the
+    /// items are scanned here. Batches without ZK items never call the library.
+    function _batchVerifyZkProofs(
         Item[] calldata items,
-        uint256[] memory groupOf,
-        uint256 tag,
-        uint256 size,
-        bytes32 modelId,
-        bool[] memory verified
-    ) private view {
-        (bool accepted, , address verifier, bytes32 weightsBinding) = modelRegistry.terms(modelId, Tier.ZK);
-        if (!accepted) return;
-        (uint256[8][] memory proofs, uint256[] memory publicSignals, uint256[] memory members) = _groupInputs(
-            items,
-            groupOf,
-            tag,
-            size,
-            weightsBinding
-        );
-        try IZkVerifier(verifier).verifyProofs(proofs, publicSignals) returns (bool valid) {
-            if (!valid) return;
-        } catch {
-            return;
-        }
-        for (uint256 k; k < size; ++k) verified[members[k]] = true;
+        bool scanned,
+        bool hasZkItems
+    ) private view returns (bool[] memory) {
+        if (!scanned) hasZkItems = _hasZkItems(items);
+        return hasZkItems ? ZkStatement.verifyItems(modelRegistry, items) : new bool[](items.length);
     }
 
-    /// @dev The proofs and public signals of the `size` items whose `groupOf` is `tag`, and their indices.
-    function _groupInputs(
-        Item[] calldata items,
-        uint256[] memory groupOf,
-        uint256 tag,
-        uint256 size,
-        bytes32 weightsBinding
-    ) private pure returns (uint256[8][] memory proofs, uint256[] memory publicSignals, uint256[] memory members) {
-        proofs = new uint256[8][](size);
-        uint256 stride = weightsBinding == bytes32(0) ? 3 : 4;
-        publicSignals = new uint256[](size * stride);
-        members = new uint256[](size);
-        uint256 k;
-        for (uint256 i; k < size; ++i) {
-            if (groupOf[i] != tag) continue;
-            // abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c) is the 8-word layout verifyProofs takes.
-            proofs[k] = abi.decode(items[i].proof, (uint256[8]));
-            _writeZkSignals(publicSignals, k * stride, items[i], weightsBinding);
-            members[k++] = i;
-        }
-    }
-
-    /// @dev The public signals of a ZK item at `signals[at..]`: [inputHash, outputHash, requestId], or for a
-    /// private-weights model (`weightsBinding` nonzero) [inputHash, outputHash, weightsBinding, requestId], so the
-    /// proof must come from the committed weights.
-    function _writeZkSignals(
-        uint256[] memory signals,
-        uint256 at,
-        Item calldata item,
-        bytes32 weightsBinding
-    ) private pure {
-        signals[at] = uint256(item.inputHash);
-        signals[at + 1] = uint256(item.outputHash);
-        if (weightsBinding == bytes32(0)) {
-            signals[at + 2] = uint256(item.requestId);
-        } else {
-            signals[at + 2] = uint256(weightsBinding);
-            signals[at + 3] = uint256(item.requestId);
-        }
-    }
-
-    /// @dev ZK tier: the model's verifier must accept the proof for the item's public signals (`_writeZkSignals`).
-    /// The verifier itself rejects public inputs that are not below the scalar field. Private-weights circuits have
-    /// four public signals, so their verifiers are called through `verifyProofs` with one proof.
+    /// @dev ZK tier: the model's verifier must accept the proof for the item's statement (`ZkStatement`).
     function _checkZkProof(
         Item calldata item,
         address verifier,
         bytes32 weightsBinding
     ) private view returns (bytes memory) {
-        if (item.proof.length != _ZK_PROOF_LENGTH) {
+        if (item.proof.length != ZkStatement.PROOF_LENGTH) {
             return abi.encodeWithSelector(SettlementMalformedProof.selector, item.requestId, item.tier);
         }
-        if (weightsBinding == bytes32(0)) {
-            (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = abi.decode(
-                item.proof,
-                (uint256[2], uint256[2][2], uint256[2])
-            );
-            uint256[3] memory signals = [uint256(item.inputHash), uint256(item.outputHash), uint256(item.requestId)];
-            try IZkVerifier(verifier).verifyProof(a, b, c, signals) returns (bool valid) {
-                if (valid) return "";
-            } catch {}
-        } else {
-            uint256[8][] memory proofs = new uint256[8][](1);
-            proofs[0] = abi.decode(item.proof, (uint256[8]));
-            uint256[] memory signals = new uint256[](4);
-            _writeZkSignals(signals, 0, item, weightsBinding);
-            try IZkVerifier(verifier).verifyProofs(proofs, signals) returns (bool valid) {
-                if (valid) return "";
-            } catch {}
+        if (
+            ZkStatement.verifyOne(verifier, weightsBinding, item.inputHash, item.outputHash, item.requestId, item.proof)
+        ) {
+            return "";
         }
         return abi.encodeWithSelector(SettlementInvalidZkProof.selector, item.requestId);
     }
