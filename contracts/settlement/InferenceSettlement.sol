@@ -75,16 +75,18 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     }
     /// @dev SIGNED items of the batch being settled: their leaves and what they pay each provider. The dispute
     /// configuration is read and the arrays allocated (`capacity` entries) at the first SIGNED item, so batches
-    /// without SIGNED items pay nothing for disputes.
+    /// without SIGNED items pay nothing for disputes. `_holdSigned` reads the fields by their memory offsets (one word
+    /// each, in this order): keep the order.
     struct SignedBatchBuilder {
-        uint256 capacity;
-        bool loaded;
-        DisputeConfig config;
-        bytes32[] leaves;
-        uint256 leafCount;
-        address[] providers;
-        uint256[] amounts;
-        uint256 providerCount;
+        uint256 capacity; // 0x00
+        bool loaded; // 0x20
+        bool holds; // 0x40: a dispute path is wired, so SIGNED payments are held
+        DisputeConfig config; // 0x60
+        bytes32[] leaves; // 0x80
+        uint256 leafCount; // 0xa0
+        address[] providers; // 0xc0
+        uint256[] amounts; // 0xe0
+        uint256 providerCount; // 0x100
     }
     /// @dev Who may call `setDisputes`, once.
     address private immutable _deployer;
@@ -136,7 +138,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         VoucherRun[] runs; // per voucher
         uint256[3] tierCounts; // items settled per tier, written to `_tierStats` once at the end
         uint256[3] tierValues; // value settled per tier, likewise
-        SignedBatchBuilder signed; // the batch's SIGNED results and held earnings (`_holdsSigned`)
+        SignedBatchBuilder signed; // the batch's SIGNED results and held earnings (`_holdSigned`)
         // The request-id bitmap word in use: consecutive request ids of a client share it, so it is read once and
         // written once for all of them (`_useRequestWord`, `_storeRequestWord`).
         address wordClient;
@@ -555,10 +557,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             // (not credited in `_redeemVouchers`). A reversal refunds the client's deposit; the voucher's `paid`
             // keeps counting it, so the client's later vouchers need not sign for it again, and the provider is
             // never paid it twice.
-            if (head.tier == Tier.SIGNED && _holdsSigned(batch.signed)) {
-                _recordSigned(batch.signed, head);
-                run.held += price;
-            }
+            if (head.tier == Tier.SIGNED && _holdSigned(batch.signed, head)) run.held += price;
             return reason; // empty: no allocation
         } else {
             uint256 clientRun = _clientRun(batch, head.client);
@@ -572,9 +571,8 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
                 }
             }
         }
-        // With a dispute path, a SIGNED item's price goes to the batch's held earnings instead (`_recordSigned`).
-        if (head.tier == Tier.SIGNED && _holdsSigned(batch.signed)) _recordSigned(batch.signed, head);
-        else _earnings[head.provider] += price;
+        // With a dispute path, a SIGNED item's price goes to the batch's held earnings instead (`_holdSigned`).
+        if (head.tier != Tier.SIGNED || !_holdSigned(batch.signed, head)) _earnings[head.provider] += price;
         return reason; // empty: no allocation
     }
 
@@ -831,44 +829,62 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     // ------------------------------------------------------------------ SIGNED-result disputes
 
-    /// @dev Whether the batch's SIGNED payments are held (a dispute path is wired). At the first SIGNED item, reads the
-    /// dispute configuration and allocates the builder's arrays.
-    function _holdsSigned(SignedBatchBuilder memory batch) private view returns (bool) {
+    /// @dev With a dispute path wired, adds a paid SIGNED item to the batch (its leaf, and its price to its
+    /// provider's held amount) and returns true: the caller then holds the price instead of crediting it. Without one,
+    /// returns false. At the first SIGNED item, reads the dispute configuration and allocates the builder's arrays.
+    /// `_pay` calls it, and `_apply` emits the item's `ItemSettled` right after, so leaves follow the log order of
+    /// SIGNED items.
+    function _holdSigned(
+        SignedBatchBuilder memory batch,
+        InferenceTypedData.ItemHead memory head
+    ) private view returns (bool holds) {
         if (!batch.loaded) {
             batch.loaded = true;
             batch.config = _disputeConfig;
             if (batch.config.disputes != address(0)) {
                 uint256 capacity = batch.capacity;
+                batch.holds = true;
                 batch.leaves = new bytes32[](capacity);
                 batch.providers = new address[](capacity);
                 batch.amounts = new uint256[](capacity);
             }
         }
-        return batch.config.disputes != address(0);
-    }
-
-    /// @dev Adds a paid SIGNED item to the batch: its leaf, and its price to its provider's held amount. `_pay` calls
-    /// it, and `_apply` emits the item's `ItemSettled` right after, so leaves follow the log order of SIGNED items.
-    function _recordSigned(SignedBatchBuilder memory batch, InferenceTypedData.ItemHead memory head) private pure {
-        bytes32[] memory leaves = batch.leaves;
-        uint256 leafCount = batch.leafCount;
-        // Safe: hashes, in scratch space past the free memory pointer (not moved), the head's requestId, modelId,
-        // client, provider (clean: `_loadHead` checked them) and inputHash, outputHash, price, i.e.
-        // `SignedResults.leaf` of the item, and writes it to `leaves[leafCount]`: at most one leaf per item, and
-        // `leaves` has one entry per item of the batch, so the index is in bounds.
+        holds = batch.holds;
+        if (!holds) return false;
+        // Safe: reads the builder's fields at their struct offsets (see `SignedBatchBuilder`) and the head's words
+        // (clean: `_loadHead` checked them). Hashes, in scratch space past the free memory pointer (not moved), the
+        // head's requestId, modelId, client, provider and inputHash, outputHash, price, i.e. `SignedResults.leaf` of
+        // the item, and writes it to `leaves[leafCount]`. At most one leaf and one new provider per item, and the
+        // three arrays have one entry per item of the batch, so every index is in bounds. The provider's amount is
+        // added with an overflow check (Panic 0x11, as checked arithmetic).
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mcopy(ptr, head, 0x80)
             mcopy(add(ptr, 0x80), add(head, 0xa0), 0x60)
-            mstore(add(add(leaves, 0x20), shl(5, leafCount)), keccak256(ptr, 0xe0))
+            let leafCount := mload(add(batch, 0xa0))
+            mstore(add(mload(add(batch, 0x80)), shl(5, add(leafCount, 1))), keccak256(ptr, 0xe0))
+            mstore(add(batch, 0xa0), add(leafCount, 1))
+            let provider := mload(add(head, 0x60))
+            let providers := add(mload(add(batch, 0xc0)), 0x20)
+            let providerCount := mload(add(batch, 0x100))
+            let p := 0
+            for {} and(lt(p, providerCount), iszero(eq(mload(add(providers, shl(5, p))), provider))) {
+                p := add(p, 1)
+            } {}
+            if eq(p, providerCount) {
+                mstore(add(providers, shl(5, p)), provider)
+                mstore(add(batch, 0x100), add(providerCount, 1))
+            }
+            let amountAt := add(add(mload(add(batch, 0xe0)), 0x20), shl(5, p))
+            let price := mload(add(head, 0xe0))
+            let amount := add(mload(amountAt), price)
+            if lt(amount, price) {
+                mstore(0x00, 0x4e487b71) // Panic(uint256)
+                mstore(0x20, 0x11)
+                revert(0x1c, 0x24)
+            }
+            mstore(amountAt, amount)
         }
-        batch.leafCount = leafCount + 1;
-        address provider = head.provider;
-        uint256 p;
-        uint256 providerCount = batch.providerCount;
-        while (p < providerCount && batch.providers[p] != provider) ++p;
-        if (p == providerCount) batch.providers[batch.providerCount++] = provider;
-        batch.amounts[p] += head.price;
     }
 
     /// @dev Stores the batch's results hash under a new batch id and holds each provider's SIGNED earnings until the
