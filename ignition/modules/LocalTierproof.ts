@@ -52,26 +52,36 @@ export default buildModule("LocalTierproof", (m) => {
   m.call(signedAttesterVerifier, "setAttester", [m.getParameter("attester", testAttester().address), true]);
   m.call(teeRegistry, "setAttestationVerifier", [signedAttesterVerifier, true], { id: "allowSignedAttester" });
 
-  const settlement = m.contract("InferenceSettlement", [
-    token,
-    modelRegistry,
-    signerRegistry,
-    teeRegistry,
-    m.getParameter("epochLength", DAY),
-    m.getParameter("withdrawalDelay", DAY),
-    pauseGuard,
-  ]);
+  // The ZK statement check (public signals + verifier call), linked into settlement and the dispute path.
+  const zkStatement = m.library("ZkStatement");
+  const settlement = m.contract(
+    "InferenceSettlement",
+    [
+      token,
+      modelRegistry,
+      signerRegistry,
+      teeRegistry,
+      m.getParameter("epochLength", DAY),
+      m.getParameter("withdrawalDelay", DAY),
+      pauseGuard,
+    ],
+    { libraries: { ZkStatement: zkStatement } },
+  );
 
   // SIGNED disputes: a ZK proof of a different output slashes the provider's stake within the challenge window, which
   // must be shorter than the unbonding delay (the constructor checks it).
-  const disputes = m.contract("SignedResultDisputes", [
-    settlement,
-    modelRegistry,
-    signerRegistry,
-    m.getParameter("challengeWindow", DAY),
-    m.getParameter("slashAmount", 50_000_000n), // 50 tUSD per wrong result
-    m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
-  ]);
+  const disputes = m.contract(
+    "SignedResultDisputes",
+    [
+      settlement,
+      modelRegistry,
+      signerRegistry,
+      m.getParameter("challengeWindow", DAY),
+      m.getParameter("slashAmount", 50_000_000n), // 50 tUSD per wrong result
+      m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
+    ],
+    { libraries: { ZkStatement: zkStatement } },
+  );
   m.call(settlement, "setDisputes", [disputes]);
   const slasherRole = m.staticCall(signerRegistry, "SLASHER_ROLE");
   m.call(signerRegistry, "grantRole", [slasherRole, disputes]);
@@ -88,6 +98,7 @@ export default buildModule("LocalTierproof", (m) => {
     testVendorVerifier,
     dcapVerifier,
     signedAttesterVerifier,
+    zkStatement,
     settlement,
     disputes,
     linear4Verifier,

@@ -40,6 +40,8 @@ export interface LocalSystem {
   testVendorVerifier: TestVendorAttestationVerifier;
   dcapVerifier: DcapQuoteV4Verifier;
   signedAttesterVerifier: SignedAttesterVerifier;
+  /** The `ZkStatement` library linked into settlement and the dispute contract. */
+  zkStatement: string;
   settlement: InferenceSettlement;
   disputes: SignedResultDisputes;
   linear4Verifier: IZkVerifier;
@@ -77,9 +79,20 @@ export async function deployLocalSystem(
     testVendorVerifier: TestVendorAttestationVerifier__factory.connect(await at(deployed.testVendorVerifier), admin),
     dcapVerifier: DcapQuoteV4Verifier__factory.connect(await at(deployed.dcapVerifier), admin),
     signedAttesterVerifier: SignedAttesterVerifier__factory.connect(await at(deployed.signedAttesterVerifier), admin),
+    zkStatement: await at(deployed.zkStatement),
     settlement: InferenceSettlement__factory.connect(await at(deployed.settlement), admin),
     disputes: SignedResultDisputes__factory.connect(await at(deployed.disputes), admin),
     linear4Verifier: IZkVerifier__factory.connect(await at(deployed.linear4Verifier), admin),
     irisMlpVerifier: IZkVerifier__factory.connect(await at(deployed.irisMlpVerifier), admin),
   };
+}
+
+/**
+ * The library links that `InferenceSettlement__factory` and `SignedResultDisputes__factory` take, pointing at the
+ * local system's `ZkStatement`: for deploying another settlement or dispute contract beside it.
+ */
+export function libraryLinks(system: Pick<LocalSystem, "zkStatement">): {
+  "project/contracts/libraries/ZkStatement.sol:ZkStatement": string;
+} {
+  return { "project/contracts/libraries/ZkStatement.sol:ZkStatement": system.zkStatement };
 }

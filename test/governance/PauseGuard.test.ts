@@ -4,7 +4,7 @@ import { network } from "hardhat";
 
 import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
 import { signedBatchesFromLogs } from "../../sdk/disputes/records.js";
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
+import { deployLocalSystem, libraryLinks } from "../../sdk/local/deploy.js";
 import { onboardEnclave } from "../../sdk/local/onboarding.js";
 import {
   SCENARIO_CIRCUIT,
@@ -140,7 +140,7 @@ describe("PauseGuard", function () {
         "ModelRegistryZeroAddress",
       );
       await expect(
-        new InferenceSettlement__factory(f.admin).deploy(
+        new InferenceSettlement__factory(libraryLinks(system), f.admin).deploy(
           await system.token.getAddress(),
           await system.modelRegistry.getAddress(),
           await system.signerRegistry.getAddress(),

@@ -75,6 +75,7 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
       "SignedResultDisputes",
       "SignerRegistry",
       "TeeRegistry",
+      "ZkStatement",
     ]);
   });
 
