@@ -28,9 +28,10 @@
  *
  * Usage: `npx tsx scripts/checks/coverage.ts [lcov path]` (run by `npm test` after `hardhat test --coverage`).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 const LINE_THRESHOLD = 95;
 const BRANCH_THRESHOLD = 90;
@@ -43,10 +44,10 @@ const EXCLUDED: { prefix: string; why: string }[] = [
 const YUL_EXITS = ["revert", "return", "stop", "invalid", "selfdestruct"];
 
 /** One source file's line hits from lcov: line number -> hit count. */
-type LineHits = Map<number, number>;
+export type LineHits = Map<number, number>;
 
 /** Parses an lcov tracefile into line hits per source file (paths relative to the project root). */
-function readLcov(file: string): Map<string, LineHits> {
+export function readLcov(file: string): Map<string, LineHits> {
   const files = new Map<string, LineHits>();
   let current: LineHits | undefined;
   for (const raw of readFileSync(file, "utf8").split("\n")) {
@@ -63,7 +64,7 @@ function readLcov(file: string): Map<string, LineHits> {
 }
 
 // A loose view of solc's JSON AST: only the fields read below.
-interface AstNode {
+export interface AstNode {
   nodeType: string;
   src: string;
   statements?: AstNode[];
@@ -77,7 +78,7 @@ interface AstNode {
 }
 
 /** Parses one Solidity file (syntax only: imports are not resolved) and returns its AST. */
-function parse(file: string, content: string): AstNode {
+export function parseSolidity(file: string, content: string): AstNode {
   const require = createRequire(import.meta.url);
   const solc = require("solc") as { compile(input: string): string };
   const output = JSON.parse(
@@ -97,16 +98,16 @@ function parse(file: string, content: string): AstNode {
 }
 
 /** The kind of a branch arm: taken, not taken, or not observable from statement coverage. */
-type ArmState = "taken" | "missed" | "unobservable";
+export type ArmState = "taken" | "missed" | "unobservable";
 
-interface Arm {
+export interface Arm {
   line: number;
   what: string;
   state: ArmState;
 }
 
 /** Derives the branch arms of one file from its AST and line hits. */
-function branchArms(content: string, ast: AstNode, hits: LineHits): Arm[] {
+export function branchArms(content: string, ast: AstNode, hits: LineHits): Arm[] {
   // Line number of a byte offset (solc's `src` is "start:length:file" in bytes of the UTF-8 source).
   const bytes = Buffer.from(content, "utf8");
   const lineStarts: number[] = [0];
@@ -138,6 +139,11 @@ function branchArms(content: string, ast: AstNode, hits: LineHits): Arm[] {
     if (body.nodeType === "YulBlock") {
       const last = body.statements?.at(-1);
       return last !== undefined && leaves(last);
+    }
+    if (body.nodeType === "ExpressionStatement") {
+      // `revert()` / `revert("reason")`, the function form of a revert
+      const call = body.expression as { nodeType: string; expression?: { nodeType: string; name?: string } };
+      return call.nodeType === "FunctionCall" && call.expression?.name === "revert";
     }
     if (body.nodeType === "YulExpressionStatement") {
       const call = body.expression as { nodeType: string; functionName?: { name: string } };
@@ -232,9 +238,17 @@ function main(): void {
     console.error(`coverage: ${lcovPath} not found; run \`npx hardhat test --coverage\` first`);
     process.exit(1);
   }
+  // Lines are matched against the sources as they are now: a report older than a contract would be misread.
+  const lcovTime = statSync(lcovPath).mtimeMs;
   const reports: FileReport[] = [];
   for (const [file, hits] of [...readLcov(lcovPath)].sort(([a], [b]) => a.localeCompare(b))) {
     if (!file.startsWith("contracts/") || hits.size === 0) continue;
+    if (statSync(file).mtimeMs > lcovTime) {
+      console.error(
+        `coverage: ${file} changed after ${lcovPath} was written; run \`npx hardhat test --coverage\` again`,
+      );
+      process.exit(1);
+    }
     const content = readFileSync(file, "utf8");
     const uncoveredLines = [...hits].filter(([, h]) => h === 0).map(([l]) => l);
     reports.push({
@@ -242,7 +256,7 @@ function main(): void {
       linesHit: hits.size - uncoveredLines.length,
       linesFound: hits.size,
       uncoveredLines: uncoveredLines.sort((a, b) => a - b),
-      arms: branchArms(content, parse(file, content), hits),
+      arms: branchArms(content, parseSolidity(file, content), hits),
     });
   }
 
@@ -302,4 +316,5 @@ function main(): void {
   );
 }
 
-main();
+// Run as a script (not when a test imports the functions above).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();
