@@ -118,6 +118,7 @@ export {
 export { modelWeights, weightsCommitment, type ModelWeights, type WeightsWitness } from "./zk/modelWeights.js";
 export {
   fetchSignedBatch,
+  heldSignedEarnings,
   signedBatchHash,
   signedBatchesFromLogs,
   signedResultLeaf,

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Wallet, id, type TypedDataDomain } from "ethers";
 import { network } from "hardhat";
 
+import { heldSignedEarnings } from "../../sdk/disputes/records.js";
 import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import type { Hex, SettlementItem } from "../../sdk/settlement/item.js";
 import { loadMlpModel, inferMlp } from "../../sdk/models/mlp.js";
@@ -38,11 +39,7 @@ async function balances(scenario: Scenario) {
 async function providerCredit(scenario: Scenario): Promise<bigint> {
   const { settlement } = scenario.system;
   const provider = await scenario.provider.getAddress();
-  let credit = await settlement.earningsOf(provider);
-  for (let batch = 1n; batch <= (await settlement.signedBatchCount()); batch++) {
-    credit += (await settlement.heldEarnings(batch, provider)).amount;
-  }
-  return credit;
+  return (await settlement.earningsOf(provider)) + (await heldSignedEarnings(settlement, provider));
 }
 
 async function item(scenario: Scenario, tier: Tier, seed = 0, client = 0) {
