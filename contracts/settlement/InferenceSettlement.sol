@@ -247,7 +247,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         _recordTierStats(batch);
         if (vouchers.length != 0) _redeemVouchers(batch);
         if (batch.signed.leafCount != 0) _commitSignedBatch(batch.signed);
-        emit BatchSettled(msg.sender, mode, settled, rejected);
+        emit BatchSettled(msg.sender, mode, settled, rejected, batch.epoch);
     }
 
     /// @dev The EIP-712 digest of `structHash` in this contract's domain (`_hashTypedDataV4` with the domain separator
@@ -832,12 +832,11 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             ++batch.tierCounts[tier];
         }
         batch.tierValues[tier] += price;
-        // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash, epoch), written
-        // out because it runs once per item and the head's words are already clean in memory (saves Solidity's
-        // field-by-field re-encoding, some 300 gas per item).
+        // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash), written out
+        // because it runs once per item and the head's words are already clean in memory (saves Solidity's
+        // field-by-field re-encoding, some 300 gas per item). The epoch is the batch's, in `BatchSettled`.
         bytes32 topic = ItemSettled.selector;
-        uint64 epoch = batch.epoch;
-        // Safe: reads words of `head` and writes the six data words past the free memory pointer without moving it
+        // Safe: reads words of `head` and writes the five data words past the free memory pointer without moving it
         // (scratch use only). Topics and data follow the ABI of `ItemSettled`.
         assembly ("memory-safe") {
             let data := mload(0x40)
@@ -845,8 +844,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             mstore(add(data, 0x20), mload(add(head, 0x80))) // tier
             mstore(add(data, 0x40), mload(add(head, 0xe0))) // price
             mcopy(add(data, 0x60), add(head, 0xa0), 0x40) // inputHash, outputHash
-            mstore(add(data, 0xa0), epoch)
-            log4(data, 0xc0, topic, mload(head), mload(add(head, 0x40)), mload(add(head, 0x60)))
+            log4(data, 0xa0, topic, mload(head), mload(add(head, 0x40)), mload(add(head, 0x60)))
         }
     }
 

@@ -101,20 +101,17 @@ describe("InferenceSettlement", function () {
       const tx = settlement.settle([it], Mode.Atomic);
       await expect(tx)
         .to.emit(settlement, "ItemSettled")
-        .withArgs(
-          it.requestId,
-          it.client,
-          it.provider,
-          it.modelId,
-          it.tier,
-          it.price,
-          it.inputHash,
-          it.outputHash,
-          (e: bigint) => e > 0n,
-        );
+        .withArgs(it.requestId, it.client, it.provider, it.modelId, it.tier, it.price, it.inputHash, it.outputHash);
+      const block = await (await (await tx).wait())!.getBlock();
       await expect(tx)
         .to.emit(settlement, "BatchSettled")
-        .withArgs(await scenario.system.admin.getAddress(), Mode.Atomic, 1n, 0n);
+        .withArgs(
+          await scenario.system.admin.getAddress(),
+          Mode.Atomic,
+          1n,
+          0n,
+          await settlement.epochOf(block.timestamp),
+        );
     });
 
     it("reverts on an empty batch", async function () {
