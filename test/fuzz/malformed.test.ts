@@ -15,6 +15,7 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
+import { libraryLinks, type LocalSystem } from "../../sdk/local/deploy.js";
 import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import { Payment, toBytes32, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
 import { signKeyConsent } from "../../sdk/settlement/signerKeys.js";
@@ -22,7 +23,7 @@ import { readDomain, signOrder } from "../../sdk/settlement/typedData.js";
 import type { Voucher } from "../../sdk/settlement/vouchers.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
-import { InferenceSettlement__factory, type InferenceSettlement } from "../../typechain-types/index.js";
+import { InferenceSettlement__factory } from "../../typechain-types/index.js";
 import { BN254_Q, BN254_R, SECP256K1_N } from "./abiFuzz.js";
 
 const connection = await network.create();
@@ -75,7 +76,7 @@ async function resign(scenario: Scenario, it: SettlementItem, client = 0): Promi
 }
 
 /** Settlement's constructor arguments, read from the deployed contract (one place to change with the constructor). */
-async function settlementArgs(settlement: InferenceSettlement) {
+async function settlementArgs({ settlement, pauseGuard }: LocalSystem) {
   return [
     await settlement.token(),
     await settlement.modelRegistry(),
@@ -83,6 +84,7 @@ async function settlementArgs(settlement: InferenceSettlement) {
     await settlement.teeRegistry(),
     await settlement.epochLength(),
     await settlement.withdrawalDelay(),
+    await pauseGuard.getAddress(),
   ] as const;
 }
 
@@ -466,9 +468,9 @@ describe("Malformed input, by class (issue 8)", function () {
   describe("zero addresses and zero parameters in constructors", function () {
     it("InferenceSettlement refuses a zero token, registry or epoch length", async function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
-      const { settlement, admin } = scenario.system;
-      const factory = new InferenceSettlement__factory(admin);
-      const args = await settlementArgs(settlement);
+      const { admin } = scenario.system;
+      const factory = new InferenceSettlement__factory(libraryLinks(scenario.system), admin);
+      const args = await settlementArgs(scenario.system);
       for (let k = 0; k < 4; k++) {
         const bad = [...args] as unknown as Parameters<typeof factory.deploy>;
         bad[k] = ZeroAddress;

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {TestVendorAttestationVerifier} from "../../contracts/attestation/TestVendorAttestationVerifier.sol";
+import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {IInferenceSettlement} from "../../contracts/interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
 import {Tier} from "../../contracts/libraries/Tier.sol";
@@ -58,10 +59,11 @@ contract SettlementInvariantsTest is InvariantBase {
     /// settlement, the test vendor's attestation adapter, the handler and its test-only dispute path.
     function _deploySystem() private returns (SettlementHandler deployed) {
         token = new TestToken("Test USD", "tUSD", address(this));
-        ModelRegistry models = new ModelRegistry();
-        SignerRegistry signers = new SignerRegistry(token, MIN_STAKE, UNBONDING_DELAY, address(this));
-        TeeRegistry tees = new TeeRegistry(address(this), MAX_ATTESTATION_AGE);
-        settlement = new InferenceSettlement(token, models, signers, tees, EPOCH_LENGTH, WITHDRAWAL_DELAY);
+        PauseGuard guard = new PauseGuard(address(this), address(this));
+        ModelRegistry models = new ModelRegistry(guard);
+        SignerRegistry signers = new SignerRegistry(token, MIN_STAKE, UNBONDING_DELAY, address(this), guard);
+        TeeRegistry tees = new TeeRegistry(address(this), MAX_ATTESTATION_AGE, guard);
+        settlement = new InferenceSettlement(token, models, signers, tees, EPOCH_LENGTH, WITHDRAWAL_DELAY, guard);
         TestVendorAttestationVerifier vendorVerifier = new TestVendorAttestationVerifier(vm.addr(VENDOR_KEY));
         tees.setAttestationVerifier(address(vendorVerifier), true);
 
