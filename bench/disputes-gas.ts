@@ -43,6 +43,7 @@ const bareSettlement = await new InferenceSettlement__factory(libraryLinks(syste
   await system.teeRegistry.getAddress(),
   await system.settlement.epochLength(),
   await system.settlement.withdrawalDelay(),
+  await system.pauseGuard.getAddress(),
 );
 await bareSettlement.waitForDeployment();
 for (const client of wired.clients) await fundClient(system.token, bareSettlement, client, 1_000_000_000n);

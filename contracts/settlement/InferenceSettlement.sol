@@ -13,6 +13,7 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {IERC3009} from "../interfaces/IERC3009.sol";
 import {IInferenceSettlement} from "../interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {ISignedResultCommitments} from "../interfaces/ISignedResultCommitments.sol";
 import {ISignedResultDisputes} from "../interfaces/ISignedResultDisputes.sol";
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
@@ -35,6 +36,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     uint256 public constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
+    /// @dev The most epochs one `getTierStats` call returns: a longer range would run out of gas or memory.
+    uint64 private constant _MAX_STATS_EPOCHS = 1024;
+
     uint256 private constant _SIGNATURE_LENGTH = 65;
 
     /// @dev A pending withdrawal of a client's deposit.
@@ -56,6 +60,10 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @notice Seconds between a client's withdrawal request and the withdrawal, so that providers can settle
     /// results the client already received.
     uint64 public immutable withdrawalDelay;
+    /// @dev The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
+    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause. No public getter (EIP-170
+    /// size): the `PauseGuard` address is in the deployment and in the constructor arguments.
+    IPauseGuard private immutable _pauseGuard;
 
     mapping(address client => uint256) private _deposits;
     mapping(address provider => uint256) private _earnings;
@@ -98,13 +106,15 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         ISignerRegistry signerRegistry_,
         ITeeRegistry teeRegistry_,
         uint64 epochLength_,
-        uint64 withdrawalDelay_
+        uint64 withdrawalDelay_,
+        IPauseGuard pauseGuard_
     ) EIP712("InferenceSettlement", "1") {
         if (
             address(token_) == address(0) ||
             address(modelRegistry_) == address(0) ||
             address(signerRegistry_) == address(0) ||
-            address(teeRegistry_) == address(0)
+            address(teeRegistry_) == address(0) ||
+            address(pauseGuard_) == address(0)
         ) revert SettlementZeroAddress();
         if (epochLength_ == 0) revert SettlementInvalidParameter("epochLength");
         token = token_;
@@ -113,6 +123,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         teeRegistry = teeRegistry_;
         epochLength = epochLength_;
         withdrawalDelay = withdrawalDelay_;
+        _pauseGuard = pauseGuard_;
         _deployer = msg.sender;
     }
 
@@ -192,12 +203,28 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         Voucher[] calldata vouchers,
         Mode mode
     ) external nonReentrant returns (uint256 settled) {
+        // A signature length word near 2^64 would make the copy of `vouchers` to memory panic (0x41).
+        for (uint256 j; j < vouchers.length; ++j) _checkSignatureLength(vouchers[j]);
         return _settle(items, vouchers, mode);
+    }
+
+    /// @dev Reverts without data, like the rest of the ABI decoder, if `voucher`'s signature length word exceeds the
+    /// calldata size: copying the voucher to memory would panic (0x41) on a length near 2^64 instead. Every other
+    /// malformation is left to the decoder.
+    function _checkSignatureLength(Voucher calldata voucher) private pure {
+        // Safe: reads calldata only; an offset that wraps or points past calldata reads some word or zero, and a
+        // well-formed voucher's signature lies within calldata.
+        assembly ("memory-safe") {
+            if gt(calldataload(add(voucher, calldataload(add(voucher, 0x80)))), calldatasize()) {
+                revert(0, 0)
+            }
+        }
     }
 
     /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
     /// tier and payment; a verified item is paid, then applied; finally the vouchers' state is written once each.
     function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
+        if (_pauseGuard.settlementPaused()) revert SettlementPaused();
         uint256 count = items.length;
         uint256 rejected; // items skipped in Partial mode
         if (count == 0) revert SettlementEmptyBatch();
@@ -1004,7 +1031,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     function depositFor(address client, uint256 amount) external {
         if (client == address(0)) revert SettlementZeroAddress();
         if (amount == 0) revert SettlementZeroAmount();
-        uint256 newBalance = _deposits[client] + amount;
+        uint256 balance = _deposits[client];
+        if (amount > type(uint256).max - balance) revert SettlementDepositOverflow(client, balance, amount);
+        uint256 newBalance = balance + amount;
         _deposits[client] = newBalance;
         emit Deposited(client, msg.sender, amount, newBalance);
         // Credits `amount` before the transfer (checks-effects-interactions); tokens that take a fee on transfer
@@ -1084,6 +1113,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @inheritdoc IInferenceSettlement
     function voucherDigest(Voucher calldata voucher) external view returns (bytes32) {
+        _checkSignatureLength(voucher);
         return _hashTypedDataV4(InferenceTypedData.hashVoucher(voucher));
     }
 
@@ -1094,12 +1124,14 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @inheritdoc IInferenceSettlement
     function epochOf(uint256 timestamp) public view returns (uint64) {
-        return uint64(timestamp / epochLength);
+        return SafeCast.toUint64(timestamp / epochLength);
     }
 
     /// @inheritdoc IInferenceSettlement
     function getTierStats(uint64 fromEpoch, uint64 toEpoch) external view returns (TierStat[3][] memory stats) {
-        if (toEpoch < fromEpoch) revert SettlementInvalidEpochRange(fromEpoch, toEpoch);
+        if (toEpoch < fromEpoch || toEpoch - fromEpoch >= _MAX_STATS_EPOCHS) {
+            revert SettlementInvalidEpochRange(fromEpoch, toEpoch);
+        }
         stats = new TierStat[3][](uint256(toEpoch - fromEpoch) + 1);
         for (uint256 i; i < stats.length; ++i) {
             stats[i] = _tierStats[fromEpoch + uint64(i)];

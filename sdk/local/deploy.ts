@@ -7,6 +7,7 @@ import {
   InferenceSettlement__factory,
   IZkVerifier__factory,
   ModelRegistry__factory,
+  PauseGuard__factory,
   SignedAttesterVerifier__factory,
   SignerRegistry__factory,
   SignedResultDisputes__factory,
@@ -17,6 +18,7 @@ import {
   type IZkVerifier,
   type InferenceSettlement,
   type ModelRegistry,
+  type PauseGuard,
   type SignedAttesterVerifier,
   type SignerRegistry,
   type SignedResultDisputes,
@@ -30,6 +32,8 @@ export interface LocalSystem {
   admin: Signer;
   chainId: bigint;
   token: TestToken;
+  /** The emergency switch read by settlement and the registries; the admin holds its pauser and admin roles. */
+  pauseGuard: PauseGuard;
   modelRegistry: ModelRegistry;
   signerRegistry: SignerRegistry;
   teeRegistry: TeeRegistry;
@@ -47,11 +51,11 @@ export interface LocalSystem {
 /**
  * Deploys the `LocalTierproof` module through Ignition. On the in-process network every call is a fresh deployment;
  * on a node (e.g. `hardhat node` on 127.0.0.1) each call gets its own deployment id, so a rerun after a node restart
- * never trusts a stale journal.
+ * never trusts a stale journal. `parameters` override the module's parameters (e.g. `pauser`, an address).
  */
 export async function deployLocalSystem(
   connection: NetworkConnection,
-  options: { displayUi?: boolean; deploymentId?: string } = {},
+  options: { displayUi?: boolean; deploymentId?: string; parameters?: Record<string, string | bigint | number> } = {},
 ): Promise<LocalSystem> {
   const deploymentId =
     options.deploymentId ??
@@ -59,6 +63,7 @@ export async function deployLocalSystem(
   const deployed = await connection.ignition.deploy(LocalTierproof, {
     displayUi: options.displayUi ?? false,
     deploymentId,
+    parameters: options.parameters === undefined ? undefined : { LocalTierproof: options.parameters },
   });
   const [admin] = await connection.ethers.getSigners();
   const at = async (contract: { getAddress(): Promise<string> }) => contract.getAddress();
@@ -67,6 +72,7 @@ export async function deployLocalSystem(
     admin,
     chainId,
     token: TestToken__factory.connect(await at(deployed.token), admin),
+    pauseGuard: PauseGuard__factory.connect(await at(deployed.pauseGuard), admin),
     modelRegistry: ModelRegistry__factory.connect(await at(deployed.modelRegistry), admin),
     signerRegistry: SignerRegistry__factory.connect(await at(deployed.signerRegistry), admin),
     teeRegistry: TeeRegistry__factory.connect(await at(deployed.teeRegistry), admin),
