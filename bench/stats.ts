@@ -123,7 +123,7 @@ magnitude).
 
 | path | events | time | events per second | what is measured |
 |---|---|---|---|---|
-| decode + store (synthetic logs) | ${SYNTHETIC_EVENTS.toLocaleString("en-US")} | ${seconds(ingestMs)} s | ${rate(SYNTHETIC_EVENTS, ingestMs)} | \`ingestLogs\`: decode each \`ItemSettled\` log and insert it, ${CHUNK.toLocaleString("en-US")} logs per transaction, into a SQLite file (${(dbBytes / 2 ** 20).toFixed(0)} MiB at the end) |
+| decode + store (synthetic logs) | ${SYNTHETIC_EVENTS.toLocaleString("en-US")} | ${seconds(ingestMs)} s | ${rate(SYNTHETIC_EVENTS, ingestMs)} | \`ingestLogs\`: decode each \`ItemSettled\` log (its epoch from its batch's \`BatchSettled\`) and insert it, ${CHUNK.toLocaleString("en-US")} logs per transaction, into a SQLite file (${(dbBytes / 2 ** 20).toFixed(0)} MiB at the end) |
 | (generating those logs) | ${SYNTHETIC_EVENTS.toLocaleString("en-US")} | ${seconds(generateMs)} s | ${rate(SYNTHETIC_EVENTS, generateMs)} | seeded \`syntheticHistory\` + \`encodeBatchLogs\`, not part of the indexer |
 | report on that database | ${SYNTHETIC_EVENTS.toLocaleString("en-US")} | ${seconds(reportMs)} s | — | per-(epoch, tier) and per-(epoch, model, tier) totals over ${mixes.length} epochs and the text report |
 | chart | ${mixes.length} epochs | ${seconds(chartMs)} s | — | SVG + PNG (resvg) |

@@ -238,7 +238,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         batch.signed.capacity = count;
         InferenceTypedData.ItemHead memory head; // one buffer, refilled for each item
         if (vouchers.length != 0) _checkVouchers(items, head, batch);
-        // A voucher batch's first pass already saw every item: without ZK items there is nothing to batch-verify.
         bool[] memory zkVerified = _batchVerifyZkProofs(items, vouchers.length != 0, batch.hasZkItems);
         for (uint256 i; i < count; ++i) {
             Item calldata item;

@@ -89,8 +89,8 @@ contract SettlementInvariantsTest is InvariantBase {
         for (uint256 c; c < clients.length; ++c) owed += settlement.depositOf(clients[c]);
         for (uint256 p; p < providers.length; ++p) {
             owed += settlement.earningsOf(providers[p]);
-            for (uint256 batchId = 1; batchId <= settlement.signedBatchCount(); ++batchId) {
-                owed += settlement.heldEarnings(batchId, providers[p]).amount;
+            for (uint256 k = 1; k <= handler.ghostBatchCount(); ++k) {
+                owed += settlement.heldEarnings(handler.batchIdOf(k), providers[p]).amount;
             }
         }
         assertEq(token.balanceOf(address(settlement)), owed, "settlement balance vs deposits + earnings + held");
@@ -108,13 +108,12 @@ contract SettlementInvariantsTest is InvariantBase {
         for (uint256 c; c < clients.length; ++c) {
             assertEq(settlement.depositOf(clients[c]), handler.ghostDeposit(clients[c]), "client deposit");
         }
-        assertEq(settlement.signedBatchCount(), handler.ghostBatchCount(), "SIGNED batches");
         for (uint256 p; p < providers.length; ++p) {
             assertEq(settlement.earningsOf(providers[p]), handler.ghostEarnings(providers[p]), "provider earnings");
-            for (uint256 batchId = 1; batchId <= handler.ghostBatchCount(); ++batchId) {
+            for (uint256 k = 1; k <= handler.ghostBatchCount(); ++k) {
                 assertEq(
-                    settlement.heldEarnings(batchId, providers[p]).amount,
-                    handler.ghostHeld(batchId, providers[p]),
+                    settlement.heldEarnings(handler.batchIdOf(k), providers[p]).amount,
+                    handler.ghostHeld(k, providers[p]),
                     "held earnings"
                 );
             }
@@ -238,7 +237,8 @@ contract SettlementHandler is TestBase {
         mapping(address provider => uint256) earnings;
         mapping(uint256 batchId => mapping(address provider => uint256)) held;
         mapping(uint256 batchId => uint64) releaseAt;
-        uint256 batchCount; // SIGNED batches committed so far (batch ids 1..batchCount)
+        uint256 batchCount; // SIGNED batches committed so far (ghost indices 1..batchCount)
+        mapping(uint256 index => uint256) batchIdOf; // the on-chain batch id: the hash of the batch's SIGNED leaves
         uint256[3] tierCount;
         uint256[3] tierValue;
     }
@@ -431,7 +431,7 @@ contract SettlementHandler is TestBase {
         uint256 held = _ghost.held[batchId][provider];
         if (held == 0) return;
         if (block.timestamp < _ghost.releaseAt[batchId]) vm.warp(_ghost.releaseAt[batchId]);
-        uint256 amount = settlement.releaseSignedEarnings(batchId, provider);
+        uint256 amount = settlement.releaseSignedEarnings(_ghost.batchIdOf[batchId], provider);
         if (amount != held) ++violations.reportMismatches;
         _ghost.held[batchId][provider] = 0;
         _ghost.earnings[provider] += amount;
@@ -447,7 +447,7 @@ contract SettlementHandler is TestBase {
         if (payment.reversed || held == 0 || block.timestamp >= _ghost.releaseAt[payment.batchId]) return;
         uint256 slashAmount = slash ? MIN_STAKE / 2 : 0;
         (uint256 reversed, uint256 slashed) = disputes.reverse(
-            payment.batchId,
+            _ghost.batchIdOf[payment.batchId],
             payment.provider,
             payment.client,
             payment.requestId,
@@ -831,10 +831,7 @@ contract SettlementHandler is TestBase {
                 break;
             }
             IInferenceSettlement.Item memory item = batch.items[next++];
-            (, Tier tier, uint256 price, , , ) = abi.decode(
-                logs[n].data,
-                (bytes32, Tier, uint256, bytes32, bytes32, uint64)
-            );
+            (, Tier tier, uint256 price, , ) = abi.decode(logs[n].data, (bytes32, Tier, uint256, bytes32, bytes32));
             if (
                 logs[n].topics[1] != item.requestId ||
                 address(uint160(uint256(logs[n].topics[2]))) != item.client ||
@@ -893,7 +890,8 @@ contract SettlementHandler is TestBase {
                 _ghost.earnings[item.provider] += item.price;
             }
         }
-        if (count != settledCount || settlement.signedBatchCount() != _ghost.batchCount) ++violations.reportMismatches;
+        if (count != settledCount) ++violations.reportMismatches;
+        if (anySigned) _checkSignedCommit(batch, settled);
         for (uint256 j; j < batch.voucherCount; ++j) {
             IInferenceSettlement.Voucher memory voucher = batch.vouchers[j];
             if (batch.voucherValid[j]) _requests.voucherHead[voucher.client][voucher.provider] = voucher.ordersHead;
@@ -935,6 +933,44 @@ contract SettlementHandler is TestBase {
 
     function ghostBatchCount() external view returns (uint256) {
         return _ghost.batchCount;
+    }
+
+    /// @notice The on-chain id (results hash) of the ghost's SIGNED batch `index` (1..ghostBatchCount).
+    function batchIdOf(uint256 index) external view returns (uint256) {
+        return _ghost.batchIdOf[index];
+    }
+
+    /// @dev Settlement must hold the batch's SIGNED payments under the hash of exactly its settled SIGNED items' leaves
+    /// (the batch id), until the window ends. Records that id for the ghost's latest batch.
+    function _checkSignedCommit(Batch memory batch, bool[] memory settled) private {
+        bytes memory leaves;
+        address provider;
+        for (uint256 i; i < settled.length; ++i) {
+            if (!settled[i] || batch.items[i].tier != Tier.SIGNED) continue;
+            leaves = bytes.concat(leaves, _leaf(batch.items[i]));
+            provider = batch.items[i].provider;
+        }
+        uint256 batchId = uint256(keccak256(leaves));
+        _ghost.batchIdOf[_ghost.batchCount] = batchId;
+        if (settlement.heldEarnings(batchId, provider).releaseAt != _ghost.releaseAt[_ghost.batchCount]) {
+            ++violations.reportMismatches;
+        }
+    }
+
+    /// @dev `SignedResults.leaf` of a settled SIGNED item, written out independently of the library.
+    function _leaf(IInferenceSettlement.Item memory item) private pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    item.requestId,
+                    item.modelId,
+                    item.client,
+                    item.provider,
+                    item.inputHash,
+                    item.outputHash,
+                    item.price
+                )
+            );
     }
 
     /// @notice Items settled per tier, and their value, by the ghost model.
