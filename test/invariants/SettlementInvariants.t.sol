@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {TestVendorAttestationVerifier} from "../../contracts/attestation/TestVendorAttestationVerifier.sol";
+import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {IInferenceSettlement} from "../../contracts/interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
 import {Tier} from "../../contracts/libraries/Tier.sol";
@@ -63,10 +64,11 @@ contract SettlementInvariantsTest is InvariantBase {
     /// settlement, the test vendor's attestation adapter, the handler and its test-only dispute path.
     function _deploySystem() private returns (SettlementHandler deployed) {
         token = new TestToken("Test USD", "tUSD", address(this));
-        ModelRegistry models = new ModelRegistry();
-        SignerRegistry signers = new SignerRegistry(token, MIN_STAKE, UNBONDING_DELAY, address(this));
-        TeeRegistry tees = new TeeRegistry(address(this), MAX_ATTESTATION_AGE);
-        settlement = new InferenceSettlement(token, models, signers, tees, EPOCH_LENGTH, WITHDRAWAL_DELAY);
+        PauseGuard guard = new PauseGuard(address(this), address(this));
+        ModelRegistry models = new ModelRegistry(guard);
+        SignerRegistry signers = new SignerRegistry(token, MIN_STAKE, UNBONDING_DELAY, address(this), guard);
+        TeeRegistry tees = new TeeRegistry(address(this), MAX_ATTESTATION_AGE, guard);
+        settlement = new InferenceSettlement(token, models, signers, tees, EPOCH_LENGTH, WITHDRAWAL_DELAY, guard);
         TestVendorAttestationVerifier vendorVerifier = new TestVendorAttestationVerifier(vm.addr(VENDOR_KEY));
         tees.setAttestationVerifier(address(vendorVerifier), true);
 
@@ -615,6 +617,7 @@ contract SettlementHandler is TestBase {
         _account(batch, settled, settledCount);
     }
 
+    /// @dev Draws the batch's items from `seed`, signs their results and authorisations, and signs its vouchers.
     function _build(uint256 seed, uint256 size, bool withVouchers) private returns (Batch memory batch) {
         batch.items = new IInferenceSettlement.Item[](size);
         batch.drafts = new Draft[](size);
@@ -625,24 +628,9 @@ contract SettlementHandler is TestBase {
             Draft memory draft = batch.drafts[i];
             draft.seed = uint256(keccak256(abi.encode(seed, i)));
             draft.flaw = draft.seed % _FLAWS;
-            draft.clientIndex = (draft.seed >> 8) % _CLIENTS;
             IInferenceSettlement.Item memory item = batch.items[i];
+            _drawParties(batch, i, withVouchers && i == 0 && (seed >> 120) % 4 != 0, withVouchers);
             item.modelId = modelId;
-            item.provider = _providers[(draft.seed >> 16) % _PROVIDERS];
-            if (withVouchers && i == 0 && (seed >> 120) % 4 != 0) {
-                // Most voucher batches are for one (client, provider), so that its vouchers build on each other.
-                (draft.clientIndex, item.provider) = (0, _providers[0]);
-            }
-            item.tier = (draft.seed >> 24) & 1 == 0 ? Tier.SIGNED : Tier.TEE;
-            uint256 kind = (draft.seed >> 32) % 4;
-            if (withVouchers && (i == 0 || kind < 2)) item.payment = IInferenceSettlement.Payment.Voucher;
-            else if (kind == 3) item.payment = IInferenceSettlement.Payment.Exact;
-            else item.payment = IInferenceSettlement.Payment.Escrow;
-            if (item.payment == IInferenceSettlement.Payment.Voucher && i != 0 && (draft.seed >> 36) % 4 != 0) {
-                // Most voucher items share the first item's (client, provider), so pairs see several vouchers in a run.
-                draft.clientIndex = batch.drafts[0].clientIndex;
-                item.provider = batch.items[0].provider;
-            }
             item.requestId = bytes32(++_nextRequestId);
             if (draft.flaw == _REPLAY && i != 0) {
                 // The same request as the batch's first item (possibly of another provider or payment).
@@ -669,6 +657,26 @@ contract SettlementHandler is TestBase {
             _authorize(item, draft);
         }
         if (withVouchers) _signVouchers(batch, seed);
+    }
+
+    /// @dev Draws item `i`'s client, provider, tier and payment. Most voucher batches are for one (client, provider)
+    /// (`firstPair`: the first item takes client 0 and provider 0), and most of a batch's voucher items share the first
+    /// item's pair, so that a pair's vouchers build on each other within a run.
+    function _drawParties(Batch memory batch, uint256 i, bool firstPair, bool withVouchers) private view {
+        Draft memory draft = batch.drafts[i];
+        IInferenceSettlement.Item memory item = batch.items[i];
+        draft.clientIndex = (draft.seed >> 8) % _CLIENTS;
+        item.provider = _providers[(draft.seed >> 16) % _PROVIDERS];
+        if (firstPair) (draft.clientIndex, item.provider) = (0, _providers[0]);
+        item.tier = (draft.seed >> 24) & 1 == 0 ? Tier.SIGNED : Tier.TEE;
+        uint256 kind = (draft.seed >> 32) % 4;
+        if (withVouchers && (i == 0 || kind < 2)) item.payment = IInferenceSettlement.Payment.Voucher;
+        else if (kind == 3) item.payment = IInferenceSettlement.Payment.Exact;
+        else item.payment = IInferenceSettlement.Payment.Escrow;
+        if (item.payment == IInferenceSettlement.Payment.Voucher && i != 0 && (draft.seed >> 36) % 4 != 0) {
+            draft.clientIndex = batch.drafts[0].clientIndex;
+            item.provider = batch.items[0].provider;
+        }
     }
 
     /// @dev The key that signs the item's result: the provider's current key for the tier, unless the flaw says
