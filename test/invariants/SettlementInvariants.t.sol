@@ -19,6 +19,11 @@ import {ReversingDisputes} from "./ReversingDisputes.sol";
 /// TEE/SIGNED batches paid from escrow, by vouchers and by EIP-3009, flawed items, releases, reversals, slashes, key
 /// rotations, enclave and measurement revocations, time passing). Runs and depth come from the Solidity test profile:
 /// `default` (quick, every `npx hardhat test solidity`) or `deep` (`npm run test:invariants:deep`); see the README.
+///
+/// The handler lives in this file on purpose: the fuzzer finds a target's ABI through its artifact, and Hardhat writes
+/// artifacts only for the root files it compiles, so a handler in a file of its own kept a stale artifact (and the run
+/// failed with "address does not have an associated contract") whenever a contract changed and only this test file
+/// was run.
 contract SettlementInvariantsTest is InvariantBase {
     uint64 private constant EPOCH_LENGTH = 1 days;
     uint64 private constant WITHDRAWAL_DELAY = 1 days;
@@ -189,7 +194,7 @@ uint64 constant CHALLENGE_WINDOW = 1 days;
 ///
 /// Settlement batches mix TEE and SIGNED items (ZK items need real Groth16 proofs and are left out), paid from escrow,
 /// by vouchers or by EIP-3009 authorisations (`Exact`), every signature real (secp256k1 over the contracts' EIP-712
-/// digests). About half the items carry a flaw (a replayed request id, an expired deadline, an unregistered or revoked
+/// digests). About a third of the items carry a flaw (a replayed request id, an expired deadline, an unregistered or revoked
 /// key, another provider's key, a forged client signature, a price below the model's or above the deposit, a request
 /// id outside the SNARK field, a rolled-back or forged voucher). For each item the handler predicts from its ghost
 /// state whether it settles, and counts where the settlement disagrees.
@@ -199,20 +204,19 @@ contract SettlementHandler is TestBase {
     uint256 private constant _STRANGER_KEY = 0x5742A6E;
     uint256 private constant _CLIENTS = 3;
     uint256 private constant _PROVIDERS = 2;
-    uint256 private constant _FLAWS = 20; // flaw = seed % _FLAWS; below _FIRST_FLAW: none
 
-    // Flaws an item may carry (see `_flaw`).
-    uint256 private constant _FIRST_FLAW = 10;
-    uint256 private constant _REPLAY = 10;
-    uint256 private constant _EXPIRED = 11;
-    uint256 private constant _STRANGER_RESULT_KEY = 12;
-    uint256 private constant _FORGED_CLIENT_SIGNATURE = 13;
-    uint256 private constant _UNDERPRICED = 14;
-    uint256 private constant _UNAFFORDABLE = 15;
-    uint256 private constant _REVOKED_KEY = 16;
-    uint256 private constant _OTHER_PROVIDERS_KEY = 17;
-    uint256 private constant _OUT_OF_FIELD = 18;
-    uint256 private constant _REPLAY_SETTLED = 19;
+    // The flaw an item carries is `seed % _FLAWS`: below 20 none (two items in three), else one of these.
+    uint256 private constant _FLAWS = 30;
+    uint256 private constant _REPLAY = 20;
+    uint256 private constant _EXPIRED = 21;
+    uint256 private constant _STRANGER_RESULT_KEY = 22;
+    uint256 private constant _FORGED_CLIENT_SIGNATURE = 23;
+    uint256 private constant _UNDERPRICED = 24;
+    uint256 private constant _UNAFFORDABLE = 25;
+    uint256 private constant _REVOKED_KEY = 26;
+    uint256 private constant _OTHER_PROVIDERS_KEY = 27;
+    uint256 private constant _OUT_OF_FIELD = 28;
+    uint256 private constant _REPLAY_SETTLED = 29;
 
     TestToken public immutable token;
     ModelRegistry public immutable models;
@@ -376,8 +380,10 @@ contract SettlementHandler is TestBase {
 
     /// @notice Funds a client's escrow.
     function deposit(uint256 clientSeed, uint256 amount) external {
-        address client = _client(clientSeed);
-        amount = _bound(amount, 1, 1e6);
+        _deposit(_client(clientSeed), _bound(amount, 1, 1e6));
+    }
+
+    function _deposit(address client, uint256 amount) private {
         token.mint(address(this), amount);
         token.approve(address(settlement), amount);
         settlement.depositFor(client, amount);
@@ -575,13 +581,16 @@ contract SettlementHandler is TestBase {
         _settle(seed, size, atomic, true);
     }
 
-    /// @notice Time passes, then a `Partial` batch settles (with vouchers for odd seeds).
+    /// @notice Time passes, then a `Partial` batch with vouchers settles.
     function settleLater(uint256 secondsAhead, uint256 seed, uint256 size) external {
         vm.warp(block.timestamp + _bound(secondsAhead, 0, 2 days));
-        _settle(seed, size, false, seed % 2 == 1);
+        _settle(seed, size, false, true);
     }
 
+    /// @dev Half the batches first fund a client's escrow (so that more items can be paid), then build, predict,
+    /// submit and account for the batch.
     function _settle(uint256 seed, uint256 size, bool atomic, bool withVouchers) private {
+        if ((seed >> 128) % 2 == 0) _deposit(_clients[(seed >> 130) % _CLIENTS], 1 + ((seed >> 140) % 1e5));
         Batch memory batch = _build(seed, _bound(size, 1, 4), withVouchers);
         _predict(batch);
         IInferenceSettlement.Mode mode = atomic ? IInferenceSettlement.Mode.Atomic : IInferenceSettlement.Mode.Partial;
@@ -608,6 +617,7 @@ contract SettlementHandler is TestBase {
         _account(batch, settled, settledCount);
     }
 
+    /// @dev Draws the batch's items from `seed`, signs their results and authorisations, and signs its vouchers.
     function _build(uint256 seed, uint256 size, bool withVouchers) private returns (Batch memory batch) {
         batch.items = new IInferenceSettlement.Item[](size);
         batch.drafts = new Draft[](size);
@@ -618,15 +628,9 @@ contract SettlementHandler is TestBase {
             Draft memory draft = batch.drafts[i];
             draft.seed = uint256(keccak256(abi.encode(seed, i)));
             draft.flaw = draft.seed % _FLAWS;
-            draft.clientIndex = (draft.seed >> 8) % _CLIENTS;
             IInferenceSettlement.Item memory item = batch.items[i];
+            _drawParties(batch, i, withVouchers && i == 0 && (seed >> 120) % 4 != 0, withVouchers);
             item.modelId = modelId;
-            item.provider = _providers[(draft.seed >> 16) % _PROVIDERS];
-            item.tier = (draft.seed >> 24) & 1 == 0 ? Tier.SIGNED : Tier.TEE;
-            uint256 kind = (draft.seed >> 32) % 4;
-            if (withVouchers && (i == 0 || kind < 2)) item.payment = IInferenceSettlement.Payment.Voucher;
-            else if (kind == 3) item.payment = IInferenceSettlement.Payment.Exact;
-            else item.payment = IInferenceSettlement.Payment.Escrow;
             item.requestId = bytes32(++_nextRequestId);
             if (draft.flaw == _REPLAY && i != 0) {
                 // The same request as the batch's first item (possibly of another provider or payment).
@@ -653,6 +657,26 @@ contract SettlementHandler is TestBase {
             _authorize(item, draft);
         }
         if (withVouchers) _signVouchers(batch, seed);
+    }
+
+    /// @dev Draws item `i`'s client, provider, tier and payment. Most voucher batches are for one (client, provider)
+    /// (`firstPair`: the first item takes client 0 and provider 0), and most of a batch's voucher items share the first
+    /// item's pair, so that a pair's vouchers build on each other within a run.
+    function _drawParties(Batch memory batch, uint256 i, bool firstPair, bool withVouchers) private view {
+        Draft memory draft = batch.drafts[i];
+        IInferenceSettlement.Item memory item = batch.items[i];
+        draft.clientIndex = (draft.seed >> 8) % _CLIENTS;
+        item.provider = _providers[(draft.seed >> 16) % _PROVIDERS];
+        if (firstPair) (draft.clientIndex, item.provider) = (0, _providers[0]);
+        item.tier = (draft.seed >> 24) & 1 == 0 ? Tier.SIGNED : Tier.TEE;
+        uint256 kind = (draft.seed >> 32) % 4;
+        if (withVouchers && (i == 0 || kind < 2)) item.payment = IInferenceSettlement.Payment.Voucher;
+        else if (kind == 3) item.payment = IInferenceSettlement.Payment.Exact;
+        else item.payment = IInferenceSettlement.Payment.Escrow;
+        if (item.payment == IInferenceSettlement.Payment.Voucher && i != 0 && (draft.seed >> 36) % 4 != 0) {
+            draft.clientIndex = batch.drafts[0].clientIndex;
+            item.provider = batch.items[0].provider;
+        }
     }
 
     /// @dev The key that signs the item's result: the provider's current key for the tier, unless the flaw says
@@ -741,11 +765,11 @@ contract SettlementHandler is TestBase {
         for (uint256 j; j < batch.voucherCount; ++j) {
             IInferenceSettlement.Voucher memory voucher = batch.vouchers[j];
             uint256 paid = _requests.voucherPaid[voucher.client][voucher.provider];
-            uint256 variant = uint256(keccak256(abi.encode(seed, "voucher", j))) % 8;
+            uint256 variant = uint256(keccak256(abi.encode(seed, "voucher", j))) % 8; // 4-7: sound
             voucher.ordersHead = heads[j];
             voucher.cumulativeAmount = paid + totals[j];
             if (variant == 0 && paid != 0) voucher.cumulativeAmount = paid - 1; // rollback
-            if (variant == 1) voucher.cumulativeAmount = paid + totals[j] / 2;
+            if (variant == 1 || variant == 3) voucher.cumulativeAmount = paid + totals[j] / 2; // covers about half
             uint256 key = variant == 2 ? _STRANGER_KEY : _CLIENT_KEY + _clientIndex(voucher.client);
             voucher.signature = _sign(key, settlement.voucherDigest(voucher));
             batch.voucherValid[j] = variant != 2 && voucher.cumulativeAmount >= paid;
