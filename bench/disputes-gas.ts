@@ -12,6 +12,7 @@ import { network } from "hardhat";
 
 import { challengeSignedResult, proveContradiction } from "../sdk/disputes/challenge.js";
 import { signedBatchesFromLogs } from "../sdk/disputes/records.js";
+import { libraryLinks } from "../sdk/local/deploy.js";
 import { fundClient } from "../sdk/local/onboarding.js";
 import {
   SCENARIO_CIRCUIT,
@@ -35,13 +36,14 @@ const OUTPUT = new URL("./disputes-gas.md", import.meta.url);
 const connection = await network.create();
 const wired = await setUpScenario(connection, { clientCount: 3 });
 const { system } = wired;
-const bareSettlement = await new InferenceSettlement__factory(system.admin).deploy(
+const bareSettlement = await new InferenceSettlement__factory(libraryLinks(system), system.admin).deploy(
   await system.token.getAddress(),
   await system.modelRegistry.getAddress(),
   await system.signerRegistry.getAddress(),
   await system.teeRegistry.getAddress(),
   await system.settlement.epochLength(),
   await system.settlement.withdrawalDelay(),
+  await system.pauseGuard.getAddress(),
 );
 await bareSettlement.waitForDeployment();
 for (const client of wired.clients) await fundClient(system.token, bareSettlement, client, 1_000_000_000n);

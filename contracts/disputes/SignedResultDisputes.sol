@@ -5,15 +5,14 @@ import {ISignedResultDisputes} from "../interfaces/ISignedResultDisputes.sol";
 import {ISignedResultCommitments} from "../interfaces/ISignedResultCommitments.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
-import {IZkVerifier} from "../interfaces/IZkVerifier.sol";
 import {SignedResults} from "../libraries/SignedResults.sol";
 import {Tier} from "../libraries/Tier.sol";
+import {ZkStatement} from "../libraries/ZkStatement.sol";
 
 /// @title SignedResultDisputes
 /// @notice ZK fraud proofs against settled SIGNED results; see `ISignedResultDisputes`.
 /// @dev Needs `SignerRegistry.SLASHER_ROLE` and must be wired into the settlement with `setDisputes`.
 contract SignedResultDisputes is ISignedResultDisputes {
-    uint256 private constant _ZK_PROOF_LENGTH = 8 * 32;
     uint16 private constant _BPS = 10_000;
 
     /// @inheritdoc ISignedResultDisputes
@@ -126,10 +125,8 @@ contract SignedResultDisputes is ISignedResultDisputes {
     }
 
     /// @dev Reverts unless `proof` is a Groth16 proof, for the model's registered verifier, that the model maps the
-    /// input with `inputHash` to `outputHash` for `requestId`: public signals [inputHash, outputHash, requestId], or
-    /// for a private-weights model [inputHash, outputHash, weightsCommitment, requestId] with the registered
-    /// commitment (as settlement checks them), called through `verifyProofs` since such a verifier's `verifyProof`
-    /// takes four signals. The verifier is used even if the model was retired or stopped accepting ZK since (retiring
+    /// input with `inputHash` to `outputHash` for `requestId`, checked by `ZkStatement` exactly as settlement checks a
+    /// ZK item (for a private-weights model, with the registered weights commitment as a public signal). The verifier is used even if the model was retired or stopped accepting ZK since (retiring
     /// must not shield a signer).
     function _verifyInference(
         bytes32 modelId,
@@ -140,26 +137,8 @@ contract SignedResultDisputes is ISignedResultDisputes {
     ) internal view {
         (, , address verifier, bytes32 weightsBinding) = modelRegistry.terms(modelId, Tier.ZK);
         if (verifier == address(0)) revert DisputesNoVerifier(modelId);
-        if (proof.length != _ZK_PROOF_LENGTH) revert DisputesMalformedProof(requestId);
-        if (weightsBinding == bytes32(0)) {
-            (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = abi.decode(
-                proof,
-                (uint256[2], uint256[2][2], uint256[2])
-            );
-            uint256[3] memory publicSignals = [uint256(inputHash), uint256(outputHash), uint256(requestId)];
-            try IZkVerifier(verifier).verifyProof(a, b, c, publicSignals) returns (bool valid) {
-                if (valid) return;
-            } catch {}
-        } else {
-            uint256[8][] memory proofs = new uint256[8][](1);
-            proofs[0] = abi.decode(proof, (uint256[8]));
-            uint256[] memory signals = new uint256[](4);
-            (signals[0], signals[1]) = (uint256(inputHash), uint256(outputHash));
-            (signals[2], signals[3]) = (uint256(weightsBinding), uint256(requestId));
-            try IZkVerifier(verifier).verifyProofs(proofs, signals) returns (bool valid) {
-                if (valid) return;
-            } catch {}
-        }
+        if (proof.length != ZkStatement.PROOF_LENGTH) revert DisputesMalformedProof(requestId);
+        if (ZkStatement.verifyOne(verifier, weightsBinding, inputHash, outputHash, requestId, proof)) return;
         revert DisputesInvalidProof(requestId);
     }
 

@@ -102,6 +102,8 @@ interface IInferenceSettlement {
 
     /// @notice The batch has no items.
     error SettlementEmptyBatch();
+    /// @notice Settlement is paused (`IPauseGuard.settlementPaused`).
+    error SettlementPaused();
     /// @notice A zero amount was given.
     error SettlementZeroAmount();
     /// @notice A zero address was given.
@@ -204,6 +206,7 @@ interface IInferenceSettlement {
     event BatchSettled(address indexed submitter, Mode mode, uint256 settled, uint256 rejected);
 
     /// @notice Settles `items`; see `Mode`. Returns how many settled. `Voucher` items need `settleWithVouchers`.
+    /// Reverts with `SettlementPaused` while the pause guard's settlement scope is paused.
     function settle(Item[] calldata items, Mode mode) external returns (uint256 settled);
 
     /// @notice Settles `items` like `settle`, with `vouchers` (at most one per (client, provider), each covering at

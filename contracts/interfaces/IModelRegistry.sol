@@ -49,6 +49,10 @@ interface IModelRegistry {
 
     /// @notice The model id is zero.
     error ModelRegistryZeroModelId();
+    /// @notice The constructor got the zero address for the pause guard.
+    error ModelRegistryZeroAddress();
+    /// @notice Registration is paused (`IPauseGuard.registrationPaused`).
+    error ModelRegistryRegistrationPaused();
     /// @notice A model id starts with its owner's address (20 bytes), so nobody can take another's id first.
     error ModelRegistryModelIdNotOwned(bytes32 modelId, address caller);
     /// @notice A model with this id is already registered.

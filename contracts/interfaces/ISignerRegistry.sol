@@ -23,6 +23,9 @@ interface ISignerRegistry {
 
     /// @notice A zero amount was given.
     error SignerRegistryZeroAmount();
+    /// @notice Registration is paused (`IPauseGuard.registrationPaused`): no new stake or keys; unbonding,
+    /// withdrawals and slashing go on.
+    error SignerRegistryRegistrationPaused();
     /// @notice The zero address was given as a key or recipient.
     error SignerRegistryZeroAddress();
     /// @notice The key is registered already (by `provider`, or retired).

@@ -39,6 +39,9 @@ interface ITeeRegistry {
     error TeeRegistryUnknownAttestationVerifier(address verifier);
     /// @notice The zero address was given.
     error TeeRegistryZeroAddress();
+    /// @notice Registration is paused (`IPauseGuard.registrationPaused`): no new or refreshed enclaves, allowed
+    /// measurements or attestation verifiers; revocations and heartbeats go on.
+    error TeeRegistryRegistrationPaused();
     /// @notice The key is registered already (use `reattest` to refresh it).
     error TeeRegistryEnclaveExists(address enclaveKey);
     /// @notice No enclave has this key.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {IZkVerifier} from "../interfaces/IZkVerifier.sol";
 import {Tier, TierSet} from "../libraries/Tier.sol";
 
@@ -14,7 +15,16 @@ contract ModelRegistry is IModelRegistry {
     uint256 private constant _SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
+    /// @notice The emergency switch: while its registration scope is paused, `registerModel` reverts (price changes
+    /// and retirement go on).
+    IPauseGuard public immutable pauseGuard;
+
     mapping(bytes32 modelId => Model) private _models;
+
+    constructor(IPauseGuard pauseGuard_) {
+        if (address(pauseGuard_) == address(0)) revert ModelRegistryZeroAddress();
+        pauseGuard = pauseGuard_;
+    }
 
     modifier onlyModelOwner(bytes32 modelId) {
         Model storage model = _models[modelId];
@@ -26,6 +36,7 @@ contract ModelRegistry is IModelRegistry {
 
     /// @inheritdoc IModelRegistry
     function registerModel(bytes32 modelId, ModelConfig calldata config) external {
+        if (pauseGuard.registrationPaused()) revert ModelRegistryRegistrationPaused();
         if (modelId == bytes32(0)) revert ModelRegistryZeroModelId();
         if (address(bytes20(modelId)) != msg.sender) revert ModelRegistryModelIdNotOwned(modelId, msg.sender);
         if (_models[modelId].owner != address(0)) revert ModelRegistryModelExists(modelId);

@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
+import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
 
 /// @title SignerRegistry
@@ -24,6 +25,9 @@ contract SignerRegistry is ISignerRegistry, AccessControl, EIP712 {
     IERC20 public immutable stakeToken;
     /// @inheritdoc ISignerRegistry
     uint64 public immutable unbondingDelay;
+    /// @notice The emergency switch: while its registration scope is paused, `stake`, `registerSigner` and
+    /// `rotateSigner` revert; unbonding, stake withdrawal and slashing go on.
+    IPauseGuard public immutable pauseGuard;
     /// @notice The stake a key needs to vouch.
     uint256 public minStake;
 
@@ -36,18 +40,27 @@ contract SignerRegistry is ISignerRegistry, AccessControl, EIP712 {
         IERC20 stakeToken_,
         uint256 minStake_,
         uint64 unbondingDelay_,
-        address admin
+        address admin,
+        IPauseGuard pauseGuard_
     ) EIP712("SignerRegistry", "1") {
-        if (address(stakeToken_) == address(0) || admin == address(0)) revert SignerRegistryZeroAddress();
+        if (address(stakeToken_) == address(0) || admin == address(0) || address(pauseGuard_) == address(0)) {
+            revert SignerRegistryZeroAddress();
+        }
         stakeToken = stakeToken_;
+        pauseGuard = pauseGuard_;
         minStake = minStake_;
         unbondingDelay = unbondingDelay_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         emit MinStakeUpdated(0, minStake_);
     }
 
+    modifier whenRegistrationOpen() {
+        if (pauseGuard.registrationPaused()) revert SignerRegistryRegistrationPaused();
+        _;
+    }
+
     /// @inheritdoc ISignerRegistry
-    function stake(uint256 amount) external {
+    function stake(uint256 amount) external whenRegistrationOpen {
         if (amount == 0) revert SignerRegistryZeroAmount();
         Provider storage provider = _providers[msg.sender];
         if (provider.unlockAt != 0) revert SignerRegistryUnbonding(msg.sender, provider.unlockAt);
@@ -58,7 +71,7 @@ contract SignerRegistry is ISignerRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc ISignerRegistry
-    function registerSigner(address signer, bytes calldata keyProof) external {
+    function registerSigner(address signer, bytes calldata keyProof) external whenRegistrationOpen {
         Provider storage provider = _providers[msg.sender];
         if (provider.signer != address(0)) revert SignerRegistrySignerExists(msg.sender, provider.signer);
         _claimKey(provider, signer, keyProof);
@@ -66,7 +79,7 @@ contract SignerRegistry is ISignerRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc ISignerRegistry
-    function rotateSigner(address newSigner, bytes calldata keyProof) external {
+    function rotateSigner(address newSigner, bytes calldata keyProof) external whenRegistrationOpen {
         Provider storage provider = _providers[msg.sender];
         address oldSigner = provider.signer;
         if (oldSigner == address(0)) revert SignerRegistryNoSigner(msg.sender);

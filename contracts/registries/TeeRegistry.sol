@@ -6,6 +6,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
+import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {ITeeRegistry} from "../interfaces/ITeeRegistry.sol";
 
 /// @title TeeRegistry
@@ -17,6 +18,11 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
     bytes32 public constant HEARTBEAT_TYPEHASH = keccak256(
         "Heartbeat(address enclaveKey,uint256 blockNumber,bytes32 blockHash)"
     );
+
+    /// @notice The emergency switch: while its registration scope is paused, `registerEnclave`, `reattest`,
+    /// `allowMeasurement` and `setAttestationVerifier(_, true)` revert; revocations, heartbeats and the other
+    /// governance settings go on.
+    IPauseGuard public immutable pauseGuard;
 
     /// @notice How long an attestation stays valid before the enclave must re-attest.
     uint64 public maxAttestationAge;
@@ -30,8 +36,9 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
     mapping(bytes32 modelId => mapping(bytes32 measurement => bool)) private _allowedMeasurements;
     mapping(address verifier => bool) private _attestationVerifiers;
 
-    constructor(address admin, uint64 maxAttestationAge_) EIP712("TeeRegistry", "1") {
-        if (admin == address(0)) revert TeeRegistryZeroAddress();
+    constructor(address admin, uint64 maxAttestationAge_, IPauseGuard pauseGuard_) EIP712("TeeRegistry", "1") {
+        if (admin == address(0) || address(pauseGuard_) == address(0)) revert TeeRegistryZeroAddress();
+        pauseGuard = pauseGuard_;
         if (maxAttestationAge_ == 0) revert TeeRegistryZeroMaxAge();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GOVERNOR_ROLE, admin);
@@ -45,8 +52,16 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
         emit AcceptedTcbStatusesUpdated(0, accepted);
     }
 
+    modifier whenRegistrationOpen() {
+        _checkRegistrationOpen();
+        _;
+    }
+
     /// @inheritdoc ITeeRegistry
-    function allowMeasurement(bytes32 modelId, bytes32 measurement) external onlyRole(GOVERNOR_ROLE) {
+    function allowMeasurement(
+        bytes32 modelId,
+        bytes32 measurement
+    ) external onlyRole(GOVERNOR_ROLE) whenRegistrationOpen {
         _allowedMeasurements[modelId][measurement] = true;
         emit MeasurementAllowed(modelId, measurement);
     }
@@ -60,6 +75,8 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
     /// @inheritdoc ITeeRegistry
     function setAttestationVerifier(address verifier, bool allowed) external onlyRole(GOVERNOR_ROLE) {
         if (verifier == address(0)) revert TeeRegistryZeroAddress();
+        // Adding a verifier can revive enclaves it attested; removing one is a revocation and never pauses.
+        if (allowed) _checkRegistrationOpen();
         emit AttestationVerifierSet(verifier, _attestationVerifiers[verifier], allowed);
         _attestationVerifiers[verifier] = allowed;
     }
@@ -107,7 +124,7 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
         address verifier,
         bytes calldata attestation,
         uint256 bindingBlock
-    ) external {
+    ) external whenRegistrationOpen {
         if (enclaveKey == address(0)) revert TeeRegistryZeroAddress();
         Enclave storage enclave = _enclaves[enclaveKey];
         if (enclave.revoked) revert TeeRegistryEnclaveRevoked(enclaveKey);
@@ -137,7 +154,12 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc ITeeRegistry
-    function reattest(address enclaveKey, address verifier, bytes calldata attestation, uint256 bindingBlock) external {
+    function reattest(
+        address enclaveKey,
+        address verifier,
+        bytes calldata attestation,
+        uint256 bindingBlock
+    ) external whenRegistrationOpen {
         Enclave storage enclave = _enclaves[enclaveKey];
         if (enclave.operator == address(0)) revert TeeRegistryUnknownEnclave(enclaveKey);
         if (enclave.operator != msg.sender) revert TeeRegistryNotOperator(enclaveKey, msg.sender);
@@ -228,6 +250,10 @@ contract TeeRegistry is ITeeRegistry, AccessControl, EIP712 {
         }
         if (acceptedTcbStatuses & (1 << uint8(result.tcbStatus)) == 0)
             revert TeeRegistryTcbNotAccepted(result.tcbStatus);
+    }
+
+    function _checkRegistrationOpen() private view {
+        if (pauseGuard.registrationPaused()) revert TeeRegistryRegistrationPaused();
     }
 
     /// @dev blockhash is only available for the last 256 blocks, and a fresh block proves the signature is recent.

@@ -13,14 +13,15 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {IERC3009} from "../interfaces/IERC3009.sol";
 import {IInferenceSettlement} from "../interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {IPauseGuard} from "../interfaces/IPauseGuard.sol";
 import {ISignedResultCommitments} from "../interfaces/ISignedResultCommitments.sol";
 import {ISignedResultDisputes} from "../interfaces/ISignedResultDisputes.sol";
 import {ISignerRegistry} from "../interfaces/ISignerRegistry.sol";
 import {ITeeRegistry} from "../interfaces/ITeeRegistry.sol";
-import {IZkVerifier} from "../interfaces/IZkVerifier.sol";
 import {InferenceTypedData} from "../libraries/InferenceTypedData.sol";
 import {SignedResults} from "../libraries/SignedResults.sol";
 import {Tier, TierSet} from "../libraries/Tier.sol";
+import {ZkStatement} from "../libraries/ZkStatement.sol";
 
 /// @title InferenceSettlement
 /// @notice Escrow and settlement of mixed-tier inference batches, paid from escrow, by EIP-3009 authorisations
@@ -38,7 +39,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev The most epochs one `getTierStats` call returns: a longer range would run out of gas or memory.
     uint64 private constant _MAX_STATS_EPOCHS = 1024;
 
-    uint256 private constant _ZK_PROOF_LENGTH = 8 * 32;
     uint256 private constant _SIGNATURE_LENGTH = 65;
 
     /// @dev A pending withdrawal of a client's deposit.
@@ -60,6 +60,10 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @notice Seconds between a client's withdrawal request and the withdrawal, so that providers can settle
     /// results the client already received.
     uint64 public immutable withdrawalDelay;
+    /// @dev The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
+    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause. No public getter (EIP-170
+    /// size): the `PauseGuard` address is in the deployment and in the constructor arguments.
+    IPauseGuard private immutable _pauseGuard;
 
     mapping(address client => uint256) private _deposits;
     mapping(address provider => uint256) private _earnings;
@@ -79,16 +83,18 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     }
     /// @dev SIGNED items of the batch being settled: their leaves and what they pay each provider. The dispute
     /// configuration is read and the arrays allocated (`capacity` entries) at the first SIGNED item, so batches
-    /// without SIGNED items pay nothing for disputes.
+    /// without SIGNED items pay nothing for disputes. `_holdSigned` reads the fields by their memory offsets (one word
+    /// each, in this order): keep the order.
     struct SignedBatchBuilder {
-        uint256 capacity;
-        bool loaded;
-        DisputeConfig config;
-        bytes32[] leaves;
-        uint256 leafCount;
-        address[] providers;
-        uint256[] amounts;
-        uint256 providerCount;
+        uint256 capacity; // 0x00
+        bool loaded; // 0x20
+        bool holds; // 0x40: a dispute path is wired, so SIGNED payments are held
+        DisputeConfig config; // 0x60
+        bytes32[] leaves; // 0x80
+        uint256 leafCount; // 0xa0
+        address[] providers; // 0xc0
+        uint256[] amounts; // 0xe0
+        uint256 providerCount; // 0x100
     }
     /// @dev Who may call `setDisputes`, once.
     address private immutable _deployer;
@@ -102,13 +108,15 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         ISignerRegistry signerRegistry_,
         ITeeRegistry teeRegistry_,
         uint64 epochLength_,
-        uint64 withdrawalDelay_
+        uint64 withdrawalDelay_,
+        IPauseGuard pauseGuard_
     ) EIP712("InferenceSettlement", "1") {
         if (
             address(token_) == address(0) ||
             address(modelRegistry_) == address(0) ||
             address(signerRegistry_) == address(0) ||
-            address(teeRegistry_) == address(0)
+            address(teeRegistry_) == address(0) ||
+            address(pauseGuard_) == address(0)
         ) revert SettlementZeroAddress();
         if (epochLength_ == 0) revert SettlementInvalidParameter("epochLength");
         token = token_;
@@ -117,6 +125,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         teeRegistry = teeRegistry_;
         epochLength = epochLength_;
         withdrawalDelay = withdrawalDelay_;
+        _pauseGuard = pauseGuard_;
         _deployer = msg.sender;
     }
 
@@ -140,7 +149,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         VoucherRun[] runs; // per voucher
         uint256[3] tierCounts; // items settled per tier, written to `_tierStats` once at the end
         uint256[3] tierValues; // value settled per tier, likewise
-        SignedBatchBuilder signed; // the batch's SIGNED results and held earnings (`_holdsSigned`)
+        SignedBatchBuilder signed; // the batch's SIGNED results and held earnings (`_holdSigned`)
         // The request-id bitmap word in use: consecutive request ids of a client share it, so it is read once and
         // written once for all of them (`_useRequestWord`, `_storeRequestWord`).
         address wordClient;
@@ -217,6 +226,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
     /// tier and payment; a verified item is paid, then applied; finally the vouchers' state is written once each.
     function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
+        if (_pauseGuard.settlementPaused()) revert SettlementPaused();
         uint256 count = items.length;
         if (count == 0) revert SettlementEmptyBatch();
         Batch memory batch;
@@ -230,8 +240,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         InferenceTypedData.ItemHead memory head; // one buffer, refilled for each item
         if (vouchers.length != 0) _checkVouchers(items, head, batch);
         // A voucher batch's first pass already saw every item: without ZK items there is nothing to batch-verify.
-        bool[] memory zkVerified =
-            vouchers.length != 0 && !batch.hasZkItems ? new bool[](count) : _batchVerifyZkProofs(items);
+        bool[] memory zkVerified = _batchVerifyZkProofs(items, vouchers.length != 0, batch.hasZkItems);
         for (uint256 i; i < count; ++i) {
             Item calldata item;
             if (vouchers.length == 0) {
@@ -575,10 +584,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             // (not credited in `_redeemVouchers`). A reversal refunds the client's deposit; the voucher's `paid`
             // keeps counting it, so the client's later vouchers need not sign for it again, and the provider is
             // never paid it twice.
-            if (head.tier == Tier.SIGNED && _holdsSigned(batch.signed)) {
-                _recordSigned(batch.signed, head);
-                run.held += price;
-            }
+            if (head.tier == Tier.SIGNED && _holdSigned(batch.signed, head)) run.held += price;
             return reason; // empty: no allocation
         } else {
             uint256 clientRun = _clientRun(batch, head.client);
@@ -592,9 +598,8 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
                 }
             }
         }
-        // With a dispute path, a SIGNED item's price goes to the batch's held earnings instead (`_recordSigned`).
-        if (head.tier == Tier.SIGNED && _holdsSigned(batch.signed)) _recordSigned(batch.signed, head);
-        else _earnings[head.provider] += price;
+        // With a dispute path, a SIGNED item's price goes to the batch's held earnings instead (`_holdSigned`).
+        if (head.tier != Tier.SIGNED || !_holdSigned(batch.signed, head)) _earnings[head.provider] += price;
         return reason; // empty: no allocation
     }
 
@@ -652,125 +657,37 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         }
     }
 
-    /// @dev Verifies the well-formed ZK proofs of each model that has several in the batch with one
-    /// `verifyProofs` call (N + 3 pairings instead of 4N) and marks them verified. A group that fails (a false proof
-    /// among them) is left unmarked: its items are verified one by one in `_check`, which names the false one.
-    function _batchVerifyZkProofs(Item[] calldata items) private view returns (bool[] memory verified) {
-        uint256 count = items.length;
-        verified = new bool[](count);
-        bytes32[] memory models = new bytes32[](count);
-        uint256[] memory sizes = new uint256[](count);
-        uint256[] memory groupOf = new uint256[](count); // group index + 1; 0 for items not batched
-        uint256 groups;
-        for (uint256 i; i < count; ++i) {
-            Item calldata item = items[i];
-            if (item.tier != Tier.ZK || item.proof.length != _ZK_PROOF_LENGTH) continue;
-            uint256 group;
-            while (group < groups && models[group] != item.modelId) ++group;
-            if (group == groups) models[groups++] = item.modelId;
-            ++sizes[group];
-            groupOf[i] = group + 1;
-        }
-        for (uint256 group; group < groups; ++group) {
-            if (sizes[group] > 1) _verifyGroup(items, groupOf, group + 1, sizes[group], models[group], verified);
-        }
+    /// @dev Whether the batch has a ZK item.
+    function _hasZkItems(Item[] calldata items) private pure returns (bool) {
+        for (uint256 i; i < items.length; ++i) if (items[i].tier == Tier.ZK) return true;
+        return false;
     }
 
-    /// @dev One `verifyProofs` call for the `size` items whose `groupOf` is `tag`, all of model `modelId`.
-    function _verifyGroup(
+    /// @dev Per item, whether its ZK proof was verified together with the other ZK proofs of its model
+    /// (`ZkStatement.verifyItems`). `scanned`: the voucher pass already saw every item and set `hasZkItems`; else the
+    /// items are scanned here. Batches without ZK items never call the library.
+    function _batchVerifyZkProofs(
         Item[] calldata items,
-        uint256[] memory groupOf,
-        uint256 tag,
-        uint256 size,
-        bytes32 modelId,
-        bool[] memory verified
-    ) private view {
-        (bool accepted, , address verifier, bytes32 weightsBinding) = modelRegistry.terms(modelId, Tier.ZK);
-        if (!accepted) return;
-        (uint256[8][] memory proofs, uint256[] memory publicSignals, uint256[] memory members) = _groupInputs(
-            items,
-            groupOf,
-            tag,
-            size,
-            weightsBinding
-        );
-        try IZkVerifier(verifier).verifyProofs(proofs, publicSignals) returns (bool valid) {
-            if (!valid) return;
-        } catch {
-            return;
-        }
-        for (uint256 k; k < size; ++k) verified[members[k]] = true;
+        bool scanned,
+        bool hasZkItems
+    ) private view returns (bool[] memory) {
+        if (!scanned) hasZkItems = _hasZkItems(items);
+        return hasZkItems ? ZkStatement.verifyItems(modelRegistry, items) : new bool[](items.length);
     }
 
-    /// @dev The proofs and public signals of the `size` items whose `groupOf` is `tag`, and their indices.
-    function _groupInputs(
-        Item[] calldata items,
-        uint256[] memory groupOf,
-        uint256 tag,
-        uint256 size,
-        bytes32 weightsBinding
-    ) private pure returns (uint256[8][] memory proofs, uint256[] memory publicSignals, uint256[] memory members) {
-        proofs = new uint256[8][](size);
-        uint256 stride = weightsBinding == bytes32(0) ? 3 : 4;
-        publicSignals = new uint256[](size * stride);
-        members = new uint256[](size);
-        uint256 k;
-        for (uint256 i; k < size; ++i) {
-            if (groupOf[i] != tag) continue;
-            // abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c) is the 8-word layout verifyProofs takes.
-            proofs[k] = abi.decode(items[i].proof, (uint256[8]));
-            _writeZkSignals(publicSignals, k * stride, items[i], weightsBinding);
-            members[k++] = i;
-        }
-    }
-
-    /// @dev The public signals of a ZK item at `signals[at..]`: [inputHash, outputHash, requestId], or for a
-    /// private-weights model (`weightsBinding` nonzero) [inputHash, outputHash, weightsBinding, requestId], so the
-    /// proof must come from the committed weights.
-    function _writeZkSignals(
-        uint256[] memory signals,
-        uint256 at,
-        Item calldata item,
-        bytes32 weightsBinding
-    ) private pure {
-        signals[at] = uint256(item.inputHash);
-        signals[at + 1] = uint256(item.outputHash);
-        if (weightsBinding == bytes32(0)) {
-            signals[at + 2] = uint256(item.requestId);
-        } else {
-            signals[at + 2] = uint256(weightsBinding);
-            signals[at + 3] = uint256(item.requestId);
-        }
-    }
-
-    /// @dev ZK tier: the model's verifier must accept the proof for the item's public signals (`_writeZkSignals`).
-    /// The verifier itself rejects public inputs that are not below the scalar field. Private-weights circuits have
-    /// four public signals, so their verifiers are called through `verifyProofs` with one proof.
+    /// @dev ZK tier: the model's verifier must accept the proof for the item's statement (`ZkStatement`).
     function _checkZkProof(
         Item calldata item,
         address verifier,
         bytes32 weightsBinding
     ) private view returns (bytes memory) {
-        if (item.proof.length != _ZK_PROOF_LENGTH) {
+        if (item.proof.length != ZkStatement.PROOF_LENGTH) {
             return abi.encodeWithSelector(SettlementMalformedProof.selector, item.requestId, item.tier);
         }
-        if (weightsBinding == bytes32(0)) {
-            (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = abi.decode(
-                item.proof,
-                (uint256[2], uint256[2][2], uint256[2])
-            );
-            uint256[3] memory signals = [uint256(item.inputHash), uint256(item.outputHash), uint256(item.requestId)];
-            try IZkVerifier(verifier).verifyProof(a, b, c, signals) returns (bool valid) {
-                if (valid) return "";
-            } catch {}
-        } else {
-            uint256[8][] memory proofs = new uint256[8][](1);
-            proofs[0] = abi.decode(item.proof, (uint256[8]));
-            uint256[] memory signals = new uint256[](4);
-            _writeZkSignals(signals, 0, item, weightsBinding);
-            try IZkVerifier(verifier).verifyProofs(proofs, signals) returns (bool valid) {
-                if (valid) return "";
-            } catch {}
+        if (
+            ZkStatement.verifyOne(verifier, weightsBinding, item.inputHash, item.outputHash, item.requestId, item.proof)
+        ) {
+            return "";
         }
         return abi.encodeWithSelector(SettlementInvalidZkProof.selector, item.requestId);
     }
@@ -939,44 +856,62 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     // ------------------------------------------------------------------ SIGNED-result disputes
 
-    /// @dev Whether the batch's SIGNED payments are held (a dispute path is wired). At the first SIGNED item, reads the
-    /// dispute configuration and allocates the builder's arrays.
-    function _holdsSigned(SignedBatchBuilder memory batch) private view returns (bool) {
+    /// @dev With a dispute path wired, adds a paid SIGNED item to the batch (its leaf, and its price to its
+    /// provider's held amount) and returns true: the caller then holds the price instead of crediting it. Without one,
+    /// returns false. At the first SIGNED item, reads the dispute configuration and allocates the builder's arrays.
+    /// `_pay` calls it, and `_apply` emits the item's `ItemSettled` right after, so leaves follow the log order of
+    /// SIGNED items.
+    function _holdSigned(
+        SignedBatchBuilder memory batch,
+        InferenceTypedData.ItemHead memory head
+    ) private view returns (bool holds) {
         if (!batch.loaded) {
             batch.loaded = true;
             batch.config = _disputeConfig;
             if (batch.config.disputes != address(0)) {
                 uint256 capacity = batch.capacity;
+                batch.holds = true;
                 batch.leaves = new bytes32[](capacity);
                 batch.providers = new address[](capacity);
                 batch.amounts = new uint256[](capacity);
             }
         }
-        return batch.config.disputes != address(0);
-    }
-
-    /// @dev Adds a paid SIGNED item to the batch: its leaf, and its price to its provider's held amount. `_pay` calls
-    /// it, and `_apply` emits the item's `ItemSettled` right after, so leaves follow the log order of SIGNED items.
-    function _recordSigned(SignedBatchBuilder memory batch, InferenceTypedData.ItemHead memory head) private pure {
-        bytes32[] memory leaves = batch.leaves;
-        uint256 leafCount = batch.leafCount;
-        // Safe: hashes, in scratch space past the free memory pointer (not moved), the head's requestId, modelId,
-        // client, provider (clean: `_loadHead` checked them) and inputHash, outputHash, price, i.e.
-        // `SignedResults.leaf` of the item, and writes it to `leaves[leafCount]`: at most one leaf per item, and
-        // `leaves` has one entry per item of the batch, so the index is in bounds.
+        holds = batch.holds;
+        if (!holds) return false;
+        // Safe: reads the builder's fields at their struct offsets (see `SignedBatchBuilder`) and the head's words
+        // (clean: `_loadHead` checked them). Hashes, in scratch space past the free memory pointer (not moved), the
+        // head's requestId, modelId, client, provider and inputHash, outputHash, price, i.e. `SignedResults.leaf` of
+        // the item, and writes it to `leaves[leafCount]`. At most one leaf and one new provider per item, and the
+        // three arrays have one entry per item of the batch, so every index is in bounds. The provider's amount is
+        // added with an overflow check (Panic 0x11, as checked arithmetic).
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mcopy(ptr, head, 0x80)
             mcopy(add(ptr, 0x80), add(head, 0xa0), 0x60)
-            mstore(add(add(leaves, 0x20), shl(5, leafCount)), keccak256(ptr, 0xe0))
+            let leafCount := mload(add(batch, 0xa0))
+            mstore(add(mload(add(batch, 0x80)), shl(5, add(leafCount, 1))), keccak256(ptr, 0xe0))
+            mstore(add(batch, 0xa0), add(leafCount, 1))
+            let provider := mload(add(head, 0x60))
+            let providers := add(mload(add(batch, 0xc0)), 0x20)
+            let providerCount := mload(add(batch, 0x100))
+            let p := 0
+            for {} and(lt(p, providerCount), iszero(eq(mload(add(providers, shl(5, p))), provider))) {
+                p := add(p, 1)
+            } {}
+            if eq(p, providerCount) {
+                mstore(add(providers, shl(5, p)), provider)
+                mstore(add(batch, 0x100), add(providerCount, 1))
+            }
+            let amountAt := add(add(mload(add(batch, 0xe0)), 0x20), shl(5, p))
+            let price := mload(add(head, 0xe0))
+            let amount := add(mload(amountAt), price)
+            if lt(amount, price) {
+                mstore(0x00, 0x4e487b71) // Panic(uint256)
+                mstore(0x20, 0x11)
+                revert(0x1c, 0x24)
+            }
+            mstore(amountAt, amount)
         }
-        batch.leafCount = leafCount + 1;
-        address provider = head.provider;
-        uint256 p;
-        uint256 providerCount = batch.providerCount;
-        while (p < providerCount && batch.providers[p] != provider) ++p;
-        if (p == providerCount) batch.providers[batch.providerCount++] = provider;
-        batch.amounts[p] += head.price;
     }
 
     /// @dev Stores the batch's results hash under a new batch id and holds each provider's SIGNED earnings until the

@@ -12,7 +12,9 @@ const DAY = 24n * 60n * 60n;
  * the attestation adapters allowed in the TeeRegistry (test vendor, Intel DCAP v4 pinning the sdk/tee test root, signed
  * attester with the sdk/tee test attester), the settlement contract, the SIGNED-result dispute contract (wired into
  * settlement, with the signer registry's slasher role), and the generated
- * Groth16 verifiers of the `Linear_4` and `Mlp_4-8-3` (Iris) circuits. Account 0 is the admin and governor.
+ * Groth16 verifiers of the `Linear_4` and `Mlp_4-8-3` (Iris) circuits. Account 0 is the admin and governor, and by
+ * default holds both roles of the `PauseGuard` (parameters `pauser`, `pauseAdmin`) that settlement and the registries
+ * read.
  *
  * Never use this module on a public network: the test vendor, test root and test attester keys are public.
  */
@@ -20,14 +22,18 @@ export default buildModule("LocalTierproof", (m) => {
   const admin = m.getAccount(0);
 
   const token = m.contract("TestToken", ["Test USD", "tUSD", admin]);
-  const modelRegistry = m.contract("ModelRegistry");
+  // The emergency switch: `pauser` (an incident responder) may pause settlement or registration, `pauseAdmin` (who
+  // manages the guard's roles) unpauses. Both default to the deploying account; give them separate keys in production.
+  const pauseGuard = m.contract("PauseGuard", [m.getParameter("pauseAdmin", admin), m.getParameter("pauser", admin)]);
+  const modelRegistry = m.contract("ModelRegistry", [pauseGuard]);
   const signerRegistry = m.contract("SignerRegistry", [
     token,
     m.getParameter("minStake", 100_000_000n), // 100 tUSD
     m.getParameter("unbondingDelay", 7n * DAY),
     admin,
+    pauseGuard,
   ]);
-  const teeRegistry = m.contract("TeeRegistry", [admin, m.getParameter("maxAttestationAge", 30n * DAY)]);
+  const teeRegistry = m.contract("TeeRegistry", [admin, m.getParameter("maxAttestationAge", 30n * DAY), pauseGuard]);
   const testVendorVerifier = m.contract("TestVendorAttestationVerifier", [
     m.getParameter("attestationVendor", TEST_VENDOR_ADDRESS),
   ]);
@@ -46,25 +52,36 @@ export default buildModule("LocalTierproof", (m) => {
   m.call(signedAttesterVerifier, "setAttester", [m.getParameter("attester", testAttester().address), true]);
   m.call(teeRegistry, "setAttestationVerifier", [signedAttesterVerifier, true], { id: "allowSignedAttester" });
 
-  const settlement = m.contract("InferenceSettlement", [
-    token,
-    modelRegistry,
-    signerRegistry,
-    teeRegistry,
-    m.getParameter("epochLength", DAY),
-    m.getParameter("withdrawalDelay", DAY),
-  ]);
+  // The ZK statement check (public signals + verifier call), linked into settlement and the dispute path.
+  const zkStatement = m.library("ZkStatement");
+  const settlement = m.contract(
+    "InferenceSettlement",
+    [
+      token,
+      modelRegistry,
+      signerRegistry,
+      teeRegistry,
+      m.getParameter("epochLength", DAY),
+      m.getParameter("withdrawalDelay", DAY),
+      pauseGuard,
+    ],
+    { libraries: { ZkStatement: zkStatement } },
+  );
 
   // SIGNED disputes: a ZK proof of a different output slashes the provider's stake within the challenge window, which
   // must be shorter than the unbonding delay (the constructor checks it).
-  const disputes = m.contract("SignedResultDisputes", [
-    settlement,
-    modelRegistry,
-    signerRegistry,
-    m.getParameter("challengeWindow", DAY),
-    m.getParameter("slashAmount", 50_000_000n), // 50 tUSD per wrong result
-    m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
-  ]);
+  const disputes = m.contract(
+    "SignedResultDisputes",
+    [
+      settlement,
+      modelRegistry,
+      signerRegistry,
+      m.getParameter("challengeWindow", DAY),
+      m.getParameter("slashAmount", 50_000_000n), // 50 tUSD per wrong result
+      m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
+    ],
+    { libraries: { ZkStatement: zkStatement } },
+  );
   m.call(settlement, "setDisputes", [disputes]);
   const slasherRole = m.staticCall(signerRegistry, "SLASHER_ROLE");
   m.call(signerRegistry, "grantRole", [slasherRole, disputes]);
@@ -73,6 +90,7 @@ export default buildModule("LocalTierproof", (m) => {
   const irisMlpVerifier = m.contract("Mlp_4_8_3Verifier");
 
   return {
+    pauseGuard,
     token,
     modelRegistry,
     signerRegistry,
@@ -80,6 +98,7 @@ export default buildModule("LocalTierproof", (m) => {
     testVendorVerifier,
     dcapVerifier,
     signedAttesterVerifier,
+    zkStatement,
     settlement,
     disputes,
     linear4Verifier,

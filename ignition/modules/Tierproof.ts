@@ -17,7 +17,8 @@ export const INTEL_QE_MRSIGNER = "0x8c4f5775d796503e96137f77c68a829a0056ac8ded70
  * tierproof for a public network (Base Sepolia, Ethereum Sepolia, OP Sepolia, Arbitrum Sepolia; parameters in
  * ignition/parameters/<network>.json): the three registries, the settlement contract, and the generated Groth16
  * verifiers of the `Linear_4` and `Mlp_4-8-3` circuits, over an existing payment token (`token`: Circle's USDC on
- * these testnets). Account 0 (the deploying key) is the admin and governor.
+ * these testnets). Account 0 (the deploying key) is the admin and governor, and holds the `PauseGuard`'s
+ * pauser and admin roles unless the parameters `pauser` and `pauseAdmin` name other accounts (see SECURITY.md).
  *
  * Unlike `LocalTierproof` it deploys no test token, no test-vendor adapter and no test attester (whose keys are
  * published). The TEE tier takes Intel DCAP quotes: `DcapQuoteV4Verifier` pins Intel's SGX Root CA key and Intel's
@@ -29,15 +30,19 @@ export const INTEL_QE_MRSIGNER = "0x8c4f5775d796503e96137f77c68a829a0056ac8ded70
 export default buildModule("Tierproof", (m) => {
   const admin = m.getAccount(0);
   const token = m.getParameter<string>("token");
+  // The emergency switch: `pauser` (an incident responder) may pause settlement or registration, `pauseAdmin` (who
+  // manages the guard's roles) unpauses. Both default to the deploying account; give them separate keys in production.
+  const pauseGuard = m.contract("PauseGuard", [m.getParameter("pauseAdmin", admin), m.getParameter("pauser", admin)]);
 
-  const modelRegistry = m.contract("ModelRegistry");
+  const modelRegistry = m.contract("ModelRegistry", [pauseGuard]);
   const signerRegistry = m.contract("SignerRegistry", [
     token,
     m.getParameter("minStake", 1_000_000n), // 1 USDC (6 decimals)
     m.getParameter("unbondingDelay", 7n * DAY),
     admin,
+    pauseGuard,
   ]);
-  const teeRegistry = m.contract("TeeRegistry", [admin, m.getParameter("maxAttestationAge", 30n * DAY)]);
+  const teeRegistry = m.contract("TeeRegistry", [admin, m.getParameter("maxAttestationAge", 30n * DAY), pauseGuard]);
   const dcapVerifier = m.contract("DcapQuoteV4Verifier", [
     admin,
     m.getParameter("dcapRootKeyX", INTEL_SGX_ROOT_KEY.x),
@@ -45,24 +50,35 @@ export default buildModule("Tierproof", (m) => {
     m.getParameter("dcapQeMrSigner", INTEL_QE_MRSIGNER),
   ]);
   m.call(teeRegistry, "setAttestationVerifier", [dcapVerifier, true], { id: "allowDcapVerifier" });
-  const settlement = m.contract("InferenceSettlement", [
-    token,
-    modelRegistry,
-    signerRegistry,
-    teeRegistry,
-    m.getParameter("epochLength", DAY),
-    m.getParameter("withdrawalDelay", DAY),
-  ]);
+  // The ZK statement check (public signals + verifier call), linked into settlement and the dispute path.
+  const zkStatement = m.library("ZkStatement");
+  const settlement = m.contract(
+    "InferenceSettlement",
+    [
+      token,
+      modelRegistry,
+      signerRegistry,
+      teeRegistry,
+      m.getParameter("epochLength", DAY),
+      m.getParameter("withdrawalDelay", DAY),
+      pauseGuard,
+    ],
+    { libraries: { ZkStatement: zkStatement } },
+  );
   // A ZK proof of a different output slashes a SIGNED provider within the challenge window, which must be shorter
   // than the unbonding delay (the constructor checks it).
-  const disputes = m.contract("SignedResultDisputes", [
-    settlement,
-    modelRegistry,
-    signerRegistry,
-    m.getParameter("challengeWindow", DAY),
-    m.getParameter("slashAmount", 500_000n), // 0.5 USDC per wrong result
-    m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
-  ]);
+  const disputes = m.contract(
+    "SignedResultDisputes",
+    [
+      settlement,
+      modelRegistry,
+      signerRegistry,
+      m.getParameter("challengeWindow", DAY),
+      m.getParameter("slashAmount", 500_000n), // 0.5 USDC per wrong result
+      m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
+    ],
+    { libraries: { ZkStatement: zkStatement } },
+  );
   m.call(settlement, "setDisputes", [disputes]);
   m.call(signerRegistry, "grantRole", [m.staticCall(signerRegistry, "SLASHER_ROLE"), disputes]);
 
@@ -70,6 +86,7 @@ export default buildModule("Tierproof", (m) => {
   const irisMlpVerifier = m.contract("Mlp_4_8_3Verifier");
 
   return {
+    pauseGuard,
     modelRegistry,
     signerRegistry,
     teeRegistry,

@@ -9,6 +9,7 @@ import {
   signedResultLeaf,
   type SignedBatch,
 } from "../../sdk/disputes/records.js";
+import { libraryLinks } from "../../sdk/local/deploy.js";
 import { onboardSigner } from "../../sdk/local/onboarding.js";
 import { inferLinear } from "../../sdk/models/linear.js";
 import {
@@ -75,7 +76,7 @@ describe("SignedResultDisputes", function () {
   describe("constructor", function () {
     it("reverts when the challenge window is not shorter than the unbonding delay, or a parameter is out of range", async function () {
       const { system } = await networkHelpers.loadFixture(onboardedSystem);
-      const factory = new SignedResultDisputes__factory(system.admin);
+      const factory = new SignedResultDisputes__factory(libraryLinks(system), system.admin);
       const args = [
         await system.settlement.getAddress(),
         await system.modelRegistry.getAddress(),

@@ -21,6 +21,7 @@ import {
   LinearPrivate_4Verifier__factory,
   Linear_4Verifier__factory,
   ModelRegistry__factory,
+  PauseGuard__factory,
   SignedAttesterVerifier__factory,
   SignedResultDisputes__factory,
   SignerRegistry__factory,
@@ -257,6 +258,7 @@ async function fuzzFixture(): Promise<Fixture> {
       address: await at(privateVerifier),
       abi: LinearPrivate_4Verifier__factory.abi,
     },
+    { name: "PauseGuard", address: await at(system.pauseGuard), abi: PauseGuard__factory.abi },
     { name: "TestToken", address: await at(system.token), abi: TestToken__factory.abi },
   ];
   const addresses = [

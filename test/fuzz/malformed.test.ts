@@ -15,6 +15,7 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
+import { libraryLinks, type LocalSystem } from "../../sdk/local/deploy.js";
 import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import { Payment, toBytes32, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
 import { signKeyConsent } from "../../sdk/settlement/signerKeys.js";
@@ -22,7 +23,7 @@ import { readDomain, signOrder } from "../../sdk/settlement/typedData.js";
 import type { Voucher } from "../../sdk/settlement/vouchers.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
-import { InferenceSettlement__factory, type InferenceSettlement } from "../../typechain-types/index.js";
+import { InferenceSettlement__factory } from "../../typechain-types/index.js";
 import { BN254_Q, BN254_R, SECP256K1_N } from "./abiFuzz.js";
 
 const connection = await network.create();
@@ -74,8 +75,9 @@ async function resign(scenario: Scenario, it: SettlementItem, client = 0): Promi
   return { ...it, clientSignature: await signOrder(scenario.clients[client], scenario.domain, it) };
 }
 
-/** Settlement's constructor arguments, read from the deployed contract (one place to change with the constructor). */
-async function settlementArgs(settlement: InferenceSettlement) {
+/** Settlement's constructor arguments, read from the deployed system (one place to change with the constructor). */
+async function settlementArgs(system: LocalSystem) {
+  const { settlement } = system;
   return [
     await settlement.token(),
     await settlement.modelRegistry(),
@@ -83,6 +85,7 @@ async function settlementArgs(settlement: InferenceSettlement) {
     await settlement.teeRegistry(),
     await settlement.epochLength(),
     await settlement.withdrawalDelay(),
+    await system.pauseGuard.getAddress(),
   ] as const;
 }
 
@@ -464,12 +467,13 @@ describe("Malformed input, by class (issue 8)", function () {
   });
 
   describe("zero addresses and zero parameters in constructors", function () {
-    it("InferenceSettlement refuses a zero token, registry or epoch length", async function () {
+    it("InferenceSettlement refuses a zero token, registry, pause guard or epoch length", async function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
-      const { settlement, admin } = scenario.system;
-      const factory = new InferenceSettlement__factory(admin);
-      const args = await settlementArgs(settlement);
-      for (let k = 0; k < 4; k++) {
+      const { admin } = scenario.system;
+      const factory = new InferenceSettlement__factory(libraryLinks(scenario.system), admin);
+      const args = await settlementArgs(scenario.system);
+      expect(await (await factory.deploy(...args)).getAddress()).to.match(/^0x[0-9a-fA-F]{40}$/);
+      for (const k of [0, 1, 2, 3, 6]) {
         const bad = [...args] as unknown as Parameters<typeof factory.deploy>;
         bad[k] = ZeroAddress;
         await expect(factory.deploy(...bad)).to.be.revertedWithCustomError(factory, "SettlementZeroAddress");

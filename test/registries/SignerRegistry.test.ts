@@ -72,22 +72,30 @@ describe("SignerRegistry", function () {
     });
 
     it("emits the initial minimum stake", async function () {
-      const { token, admin } = await networkHelpers.loadFixture(deployedSignerRegistry);
-      const deployed = await new SignerRegistry__factory(admin).deploy(token, 5n, 60n, admin.address);
+      const { registry, token, admin } = await networkHelpers.loadFixture(deployedSignerRegistry);
+      const guard = await registry.pauseGuard();
+      const deployed = await new SignerRegistry__factory(admin).deploy(token, 5n, 60n, admin.address, guard);
       await expect(deployed.deploymentTransaction()).to.emit(deployed, "MinStakeUpdated").withArgs(0n, 5n);
     });
 
     it("reverts when the stake token is the zero address", async function () {
       const { registry, admin } = await networkHelpers.loadFixture(deployedSignerRegistry);
       await expect(
-        new SignerRegistry__factory(admin).deploy(ZeroAddress, 5n, 60n, admin.address),
+        new SignerRegistry__factory(admin).deploy(ZeroAddress, 5n, 60n, admin.address, await registry.pauseGuard()),
       ).to.be.revertedWithCustomError(registry, "SignerRegistryZeroAddress");
     });
 
     it("reverts when the admin is the zero address", async function () {
       const { registry, token, admin } = await networkHelpers.loadFixture(deployedSignerRegistry);
       await expect(
-        new SignerRegistry__factory(admin).deploy(token, 5n, 60n, ZeroAddress),
+        new SignerRegistry__factory(admin).deploy(token, 5n, 60n, ZeroAddress, await registry.pauseGuard()),
+      ).to.be.revertedWithCustomError(registry, "SignerRegistryZeroAddress");
+    });
+
+    it("reverts when the pause guard is the zero address", async function () {
+      const { registry, token, admin } = await networkHelpers.loadFixture(deployedSignerRegistry);
+      await expect(
+        new SignerRegistry__factory(admin).deploy(token, 5n, 60n, admin.address, ZeroAddress),
       ).to.be.revertedWithCustomError(registry, "SignerRegistryZeroAddress");
     });
   });

@@ -136,25 +136,34 @@ describe("TeeRegistry", function () {
     });
 
     it("emits the initial maximum attestation age", async function () {
-      const { governor } = await networkHelpers.loadFixture(deployedTeeRegistry);
-      const deployed = await new TeeRegistry__factory(governor).deploy(governor.address, 60n);
+      const { registry, governor } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      const guard = await registry.pauseGuard();
+      const deployed = await new TeeRegistry__factory(governor).deploy(governor.address, 60n, guard);
       await expect(deployed.deploymentTransaction()).to.emit(deployed, "MaxAttestationAgeUpdated").withArgs(0n, 60n);
     });
 
     it("reverts when the admin is the zero address", async function () {
       const { registry, governor } = await networkHelpers.loadFixture(deployedTeeRegistry);
-      await expect(new TeeRegistry__factory(governor).deploy(ZeroAddress, 60n)).to.be.revertedWithCustomError(
+      const guard = await registry.pauseGuard();
+      await expect(new TeeRegistry__factory(governor).deploy(ZeroAddress, 60n, guard)).to.be.revertedWithCustomError(
         registry,
         "TeeRegistryZeroAddress",
       );
     });
 
+    it("reverts when the pause guard is the zero address", async function () {
+      const { registry, governor } = await networkHelpers.loadFixture(deployedTeeRegistry);
+      await expect(
+        new TeeRegistry__factory(governor).deploy(governor.address, 60n, ZeroAddress),
+      ).to.be.revertedWithCustomError(registry, "TeeRegistryZeroAddress");
+    });
+
     it("reverts when the maximum attestation age is zero", async function () {
       const { registry, governor } = await networkHelpers.loadFixture(deployedTeeRegistry);
-      await expect(new TeeRegistry__factory(governor).deploy(governor.address, 0n)).to.be.revertedWithCustomError(
-        registry,
-        "TeeRegistryZeroMaxAge",
-      );
+      const guard = await registry.pauseGuard();
+      await expect(
+        new TeeRegistry__factory(governor).deploy(governor.address, 0n, guard),
+      ).to.be.revertedWithCustomError(registry, "TeeRegistryZeroMaxAge");
     });
   });
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IInferenceSettlement} from "../../contracts/interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
+import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {InferenceSettlement} from "../../contracts/settlement/InferenceSettlement.sol";
 import {ModelRegistry} from "../../contracts/registries/ModelRegistry.sol";
 import {SignerRegistry} from "../../contracts/registries/SignerRegistry.sol";
@@ -33,10 +34,11 @@ contract InferenceSettlementFuzzTest is TestBase {
     function setUp() public {
         client = vm.addr(CLIENT_KEY);
         token = new TestToken("Test USD", "tUSD", address(this));
-        models = new ModelRegistry();
-        signers = new SignerRegistry(token, MIN_STAKE, 7 days, address(this));
-        tees = new TeeRegistry(address(this), 30 days);
-        settlement = new InferenceSettlement(token, models, signers, tees, 1 days, 1 days);
+        PauseGuard guard = new PauseGuard(address(this), address(this));
+        models = new ModelRegistry(guard);
+        signers = new SignerRegistry(token, MIN_STAKE, 7 days, address(this), guard);
+        tees = new TeeRegistry(address(this), 30 days, guard);
+        settlement = new InferenceSettlement(token, models, signers, tees, 1 days, 1 days, guard);
 
         uint128[3] memory prices = [uint128(0), uint128(0), MODEL_PRICE];
         models.registerModel(

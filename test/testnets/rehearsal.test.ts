@@ -71,9 +71,11 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
       "Linear_4Verifier",
       "Mlp_4_8_3Verifier",
       "ModelRegistry",
+      "PauseGuard",
       "SignedResultDisputes",
       "SignerRegistry",
       "TeeRegistry",
+      "ZkStatement",
     ]);
   });
 
