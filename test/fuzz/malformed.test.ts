@@ -23,6 +23,7 @@ import { readDomain, signOrder } from "../../sdk/settlement/typedData.js";
 import type { Voucher } from "../../sdk/settlement/vouchers.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
+import { releaseProverThreads } from "../../sdk/zk/prove.js";
 import { InferenceSettlement__factory } from "../../typechain-types/index.js";
 import { BN254_Q, BN254_R, SECP256K1_N } from "./abiFuzz.js";
 
@@ -90,6 +91,7 @@ async function settlementArgs(system: LocalSystem) {
 }
 
 describe("Malformed input, by class (issue 8)", function () {
+  after(releaseProverThreads);
   describe("public inputs and proof coordinates outside their fields", function () {
     for (const field of ["inputHash", "outputHash"] as const) {
       it(`rejects a ZK item whose ${field} is its proven value plus the BN254 scalar field order (an alias)`, async function () {
