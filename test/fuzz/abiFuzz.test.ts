@@ -26,7 +26,7 @@ import { createTestPckChain } from "../../sdk/tee/pckChain.js";
 import { createQuotingPlatform } from "../../sdk/tee/quoteV4.js";
 import { testAttester } from "../../sdk/tee/signedAttester.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
+import { proveInference, releaseProverThreads } from "../../sdk/zk/prove.js";
 import {
   DcapQuoteV4Verifier__factory,
   InferenceSettlement__factory,
@@ -225,6 +225,8 @@ async function fuzzFixture(): Promise<Fixture> {
 
   const at = (c: { getAddress(): Promise<string> }) => c.getAddress();
   const privateVerifier = await new LinearPrivate_4Verifier__factory(system.admin).deploy();
+  const { proof: privateProof, publicSignals: privateOut } = await proveInference("LinearPrivate_4", input(8), 42n);
+  const privateSignals = [privateOut.inputHash, privateOut.outputHash, privateOut.weightsCommitment!, 42n];
   const targets: FuzzTarget[] = [
     {
       name: "InferenceSettlement",
@@ -323,6 +325,14 @@ async function fuzzFixture(): Promise<Fixture> {
       name: "LinearPrivate_4Verifier",
       address: await at(privateVerifier),
       abi: LinearPrivate_4Verifier__factory.abi,
+      seeds: {
+        "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4])": [
+          { args: [privateProof.a, privateProof.b, privateProof.c, privateSignals] },
+        ],
+        "verifyProofs(uint256[8][],uint256[])": [
+          { args: [[[...privateProof.a, ...privateProof.b.flat(), ...privateProof.c]], privateSignals] },
+        ],
+      },
     },
     {
       name: "PauseGuard",

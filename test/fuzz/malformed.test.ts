@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  BaseContract,
   Interface,
   AbiCoder,
   Wallet,
@@ -23,8 +24,8 @@ import { readDomain, signOrder } from "../../sdk/settlement/typedData.js";
 import type { Voucher } from "../../sdk/settlement/vouchers.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
-import { InferenceSettlement__factory } from "../../typechain-types/index.js";
+import { proveInference, releaseProverThreads } from "../../sdk/zk/prove.js";
+import { InferenceSettlement__factory, LinearPrivate_4Verifier__factory } from "../../typechain-types/index.js";
 import { BN254_Q, BN254_R, SECP256K1_N } from "./abiFuzz.js";
 
 const connection = await network.create();
@@ -151,22 +152,20 @@ describe("Malformed input, by class (issue 8)", function () {
       expect(await state(scenario, [good, other])).to.deep.equal(before);
     });
 
-    it("the generated verifier never accepts out-of-field public inputs or coordinates, alone or batched", async function () {
-      const scenario = await networkHelpers.loadFixture(onboardedSystem);
-      const verifier = scenario.system.linear4Verifier;
-      const good = (await item(scenario, Tier.ZK, 6)).item;
-      const words = [...(AbiCoder.defaultAbiCoder().decode(["uint256[8]"], good.proof)[0] as bigint[])];
-      const signals = [BigInt(good.inputHash), BigInt(good.outputHash), BigInt(good.requestId)];
-      const single = (w: bigint[], s: bigint[]) =>
-        verifier.verifyProof(
+    /** Out-of-field public signals (each + r, each pushed to 2^256 - 1) and coordinates (each + q): false or a revert. */
+    async function expectOutOfFieldRefused(verifier: BaseContract, words: bigint[], signals: bigint[]) {
+      const single = (w: bigint[], sig: bigint[]) =>
+        verifier.getFunction("verifyProof").staticCall(
           [w[0], w[1]],
           [
             [w[2], w[3]],
             [w[4], w[5]],
           ],
           [w[6], w[7]],
-          [s[0], s[1], s[2]],
-        );
+          sig,
+        ) as Promise<boolean>;
+      const batch = (proofs: bigint[][], sig: bigint[]) =>
+        verifier.getFunction("verifyProofs").staticCall(proofs, sig) as Promise<boolean>;
       /** false or a revert: never true. */
       const refused = async (answer: Promise<boolean>) => {
         try {
@@ -176,23 +175,45 @@ describe("Malformed input, by class (issue 8)", function () {
         }
       };
       expect(await single(words, signals)).to.equal(true);
-      expect(await verifier.verifyProofs([words], signals)).to.equal(true);
-      for (let j = 0; j < 3; j++) {
+      expect(await batch([words], signals)).to.equal(true);
+      for (let j = 0; j < signals.length; j++) {
         for (const shift of [BN254_R, MAX_UINT256 - signals[j]]) {
           const bad = [...signals];
           bad[j] += shift;
           expect(await refused(single(words, bad)), `signal ${j} + ${shift}`).to.equal(true);
-          expect(await refused(verifier.verifyProofs([words], bad))).to.equal(true);
-          expect(await refused(verifier.verifyProofs([words, words], [...signals, ...bad]))).to.equal(true);
+          expect(await refused(batch([words], bad))).to.equal(true);
+          expect(await refused(batch([words, words], [...signals, ...bad]))).to.equal(true);
         }
       }
       for (let k = 0; k < 8; k++) {
         const bad = [...words];
         bad[k] += BN254_Q;
         expect(await refused(single(bad, signals)), `coordinate ${k} + q`).to.equal(true);
-        expect(await refused(verifier.verifyProofs([bad], signals))).to.equal(true);
-        expect(await refused(verifier.verifyProofs([words, bad], [...signals, ...signals]))).to.equal(true);
+        expect(await refused(batch([bad], signals))).to.equal(true);
+        expect(await refused(batch([words, bad], [...signals, ...signals]))).to.equal(true);
       }
+    }
+
+    it("a generated verifier (3 public signals) never accepts out-of-field inputs or coordinates, alone or batched", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const good = (await item(scenario, Tier.ZK, 6)).item;
+      const words = [...(AbiCoder.defaultAbiCoder().decode(["uint256[8]"], good.proof)[0] as bigint[])];
+      const signals = [BigInt(good.inputHash), BigInt(good.outputHash), BigInt(good.requestId)];
+      await expectOutOfFieldRefused(scenario.system.linear4Verifier as unknown as BaseContract, words, signals);
+    });
+
+    it("a generated private-weights verifier (4 public signals) never accepts them either", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const verifier = await new LinearPrivate_4Verifier__factory(scenario.system.admin).deploy();
+      const { proof, publicSignals } = await proveInference("LinearPrivate_4", sampleInput(scenario.model, 7), 42n);
+      const words = [proof.a[0], proof.a[1], proof.b[0][0], proof.b[0][1], proof.b[1][0], proof.b[1][1], ...proof.c];
+      const signals = [
+        publicSignals.inputHash,
+        publicSignals.outputHash,
+        publicSignals.weightsCommitment!,
+        publicSignals.requestId,
+      ];
+      await expectOutOfFieldRefused(verifier, words, signals);
     });
   });
 
