@@ -205,3 +205,17 @@ export {
 } from "./x402/client.js";
 export { checkResult, decodeZkProof, type ResultCheck, type ResultToCheck } from "./x402/checkResult.js";
 export { confirmSettlement, type SettlementStatus } from "./x402/confirm.js";
+export {
+  GAS_SNAPSHOT_COMMAND,
+  GAS_TOLERANCE,
+  allowedDrift,
+  compareGasSnapshots,
+  formatGasComparison,
+  parseGasSnapshot,
+  type GasComparison,
+  type GasPathComparison,
+  type GasPathStatus,
+  type GasPaths,
+  type GasSnapshot,
+  type GasTolerance,
+} from "./gas/snapshot.js";
