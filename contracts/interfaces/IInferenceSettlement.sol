@@ -164,8 +164,10 @@ interface IInferenceSettlement {
     error SettlementDuplicateVoucher(address client, address provider);
     /// @notice A voucher of the batch covers none of its items.
     error SettlementVoucherUnused(address client, address provider);
-    /// @notice A range of epochs is empty or reversed.
+    /// @notice A range of epochs is reversed, or longer than 1024 epochs.
     error SettlementInvalidEpochRange(uint64 fromEpoch, uint64 toEpoch);
+    /// @notice The deposit would exceed 2^256 - 1 (no account holds that many tokens).
+    error SettlementDepositOverflow(address client, uint256 balance, uint256 amount);
 
     /// @notice Tokens were added to a client's deposit.
     event Deposited(address indexed client, address indexed from, uint256 amount, uint256 newBalance);
@@ -250,9 +252,10 @@ interface IInferenceSettlement {
     /// @notice The EIP-712 digest an enclave or signer signs for a result.
     function resultDigest(Item calldata item) external view returns (bytes32);
 
-    /// @notice The epoch that `timestamp` falls in.
+    /// @notice The epoch that `timestamp` falls in; reverts (SafeCast) if it does not fit in 64 bits.
     function epochOf(uint256 timestamp) external view returns (uint64);
 
-    /// @notice Per-tier statistics of epochs `fromEpoch..toEpoch` (inclusive), indexed [epoch - fromEpoch][tier].
+    /// @notice Per-tier statistics of epochs `fromEpoch..toEpoch` (inclusive, at most 1024 of them: a longer range
+    /// would run out of gas), indexed [epoch - fromEpoch][tier].
     function getTierStats(uint64 fromEpoch, uint64 toEpoch) external view returns (TierStat[3][] memory);
 }

@@ -36,6 +36,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     uint256 public constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
+    /// @dev The most epochs one `getTierStats` call returns: a longer range would run out of gas or memory.
+    uint64 private constant _MAX_STATS_EPOCHS = 1024;
+
     uint256 private constant _SIGNATURE_LENGTH = 65;
 
     /// @dev A pending withdrawal of a client's deposit.
@@ -202,7 +205,22 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         Voucher[] calldata vouchers,
         Mode mode
     ) external nonReentrant returns (uint256 settled) {
+        // A signature length word near 2^64 would make the copy of `vouchers` to memory panic (0x41).
+        for (uint256 j; j < vouchers.length; ++j) _checkSignatureLength(vouchers[j]);
         return _settle(items, vouchers, mode);
+    }
+
+    /// @dev Reverts without data, like the rest of the ABI decoder, if `voucher`'s signature length word exceeds the
+    /// calldata size: copying the voucher to memory would panic (0x41) on a length near 2^64 instead. Every other
+    /// malformation is left to the decoder.
+    function _checkSignatureLength(Voucher calldata voucher) private pure {
+        // Safe: reads calldata only; an offset that wraps or points past calldata reads some word or zero, and a
+        // well-formed voucher's signature lies within calldata.
+        assembly ("memory-safe") {
+            if gt(calldataload(add(voucher, calldataload(add(voucher, 0x80)))), calldatasize()) {
+                revert(0, 0)
+            }
+        }
     }
 
     /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
@@ -992,7 +1010,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     function depositFor(address client, uint256 amount) external {
         if (client == address(0)) revert SettlementZeroAddress();
         if (amount == 0) revert SettlementZeroAmount();
-        uint256 newBalance = _deposits[client] + amount;
+        uint256 balance = _deposits[client];
+        if (amount > type(uint256).max - balance) revert SettlementDepositOverflow(client, balance, amount);
+        uint256 newBalance = balance + amount;
         _deposits[client] = newBalance;
         emit Deposited(client, msg.sender, amount, newBalance);
         // Credits `amount` before the transfer (checks-effects-interactions); tokens that take a fee on transfer
@@ -1072,6 +1092,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @inheritdoc IInferenceSettlement
     function voucherDigest(Voucher calldata voucher) external view returns (bytes32) {
+        _checkSignatureLength(voucher);
         return _hashTypedDataV4(InferenceTypedData.hashVoucher(voucher));
     }
 
@@ -1082,12 +1103,14 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @inheritdoc IInferenceSettlement
     function epochOf(uint256 timestamp) public view returns (uint64) {
-        return uint64(timestamp / epochLength);
+        return SafeCast.toUint64(timestamp / epochLength);
     }
 
     /// @inheritdoc IInferenceSettlement
     function getTierStats(uint64 fromEpoch, uint64 toEpoch) external view returns (TierStat[3][] memory stats) {
-        if (toEpoch < fromEpoch) revert SettlementInvalidEpochRange(fromEpoch, toEpoch);
+        if (toEpoch < fromEpoch || toEpoch - fromEpoch >= _MAX_STATS_EPOCHS) {
+            revert SettlementInvalidEpochRange(fromEpoch, toEpoch);
+        }
         stats = new TierStat[3][](uint256(toEpoch - fromEpoch) + 1);
         for (uint256 i; i < stats.length; ++i) {
             stats[i] = _tierStats[fromEpoch + uint64(i)];

@@ -95,6 +95,18 @@ export interface PckChainOptions {
   omitSgxExtension?: boolean;
   /** Who signs the leaf (default the PCK CA). */
   leafSigner?: "ca" | "root" | "self";
+  /**
+   * A malformed basicConstraints on the PCK CA, to test refusals: `"absent"` leaves the extension out, `"pathLenOnly"`
+   * writes a pathLenConstraint with no cA field first. Overrides `caIsCa`.
+   */
+  caConstraints?: "absent" | "pathLenOnly";
+  /** The common name of the leaf's issuer (default the PCK CA's name: another name no longer chains). */
+  leafIssuerCommonName?: string;
+  /**
+   * A malformed SGX extension on the leaf, to test refusals: an FMSPC of 5 bytes, a TCB that is an OCTET STRING
+   * rather than a SEQUENCE, or no FMSPC or no TCB entry.
+   */
+  sgxExtensionDefect?: "shortFmspc" | "tcbNotSequence" | "noFmspc" | "noTcb";
   /** Force the s half of every certificate signature (default as signed). */
   sPolicy?: SPolicy;
   tcb?: PlatformTcb;
@@ -174,7 +186,14 @@ export function createTestPckChain(options: PckChainOptions = {}): PckChain {
       notBefore: new Date(now.getTime() - DAY),
       notAfter: new Date(now.getTime() + 3650 * DAY),
       publicKey: ca.publicKey,
-      extensions: [caConstraints(options.caIsCa ?? true), keyUsage(0x06)],
+      extensions: [
+        ...{
+          absent: [],
+          pathLenOnly: [extension("2.5.29.19", true, sequence(integer(0n)))],
+          default: [caConstraints(options.caIsCa ?? true)],
+        }[options.caConstraints ?? "default"],
+        keyUsage(0x06),
+      ],
     },
     root,
     sPolicy,
@@ -186,14 +205,31 @@ export function createTestPckChain(options: PckChainOptions = {}): PckChain {
     sequence(objectId(`${SGX_EXTENSION}.2.18`), octetString(Uint8Array.from(tcb.components))),
   );
   const fmspcElement = octetString(Uint8Array.from(Buffer.from(tcb.fmspc.slice(2), "hex")));
+  const defect = options.sgxExtensionDefect;
   const sgxExtension = extension(
     SGX_EXTENSION,
     false,
     sequence(
       sequence(objectId(`${SGX_EXTENSION}.1`), octetString(p256KeyFromLabel(`${seed}/ppid`).secretKey.slice(0, 16))),
-      sequence(objectId(`${SGX_EXTENSION}.2`), tcbElement),
+      ...(defect === "noTcb"
+        ? []
+        : [
+            sequence(
+              objectId(`${SGX_EXTENSION}.2`),
+              defect === "tcbNotSequence" ? octetString(Uint8Array.from(tcb.components)) : tcbElement,
+            ),
+          ]),
       sequence(objectId(`${SGX_EXTENSION}.3`), octetString(Uint8Array.of(0, 0))),
-      sequence(objectId(`${SGX_EXTENSION}.4`), fmspcElement),
+      ...(defect === "noFmspc"
+        ? []
+        : [
+            sequence(
+              objectId(`${SGX_EXTENSION}.4`),
+              defect === "shortFmspc"
+                ? octetString(Uint8Array.from(Buffer.from(tcb.fmspc.slice(2, 12), "hex")))
+                : fmspcElement,
+            ),
+          ]),
       sequence(objectId(`${SGX_EXTENSION}.5`), enumerated(0)),
     ),
   );
@@ -201,7 +237,7 @@ export function createTestPckChain(options: PckChainOptions = {}): PckChain {
   const leafDer = certificate(
     {
       serial: 0x3003n,
-      issuer: caName,
+      issuer: options.leafIssuerCommonName === undefined ? caName : name(options.leafIssuerCommonName),
       subject: name("Intel SGX PCK Certificate (tierproof test)"),
       notBefore: options.leafValidity?.notBefore ?? new Date(now.getTime() - DAY),
       notAfter: options.leafValidity?.notAfter ?? new Date(now.getTime() + 3650 * DAY),
