@@ -56,7 +56,7 @@ async function state(scenario: Scenario, items: readonly SettlementItem[] = []) 
     earnings: await settlement.earningsOf(provider),
     held: await token.balanceOf(await settlement.getAddress()),
     clientTokens: await Promise.all(scenario.clients.map(async (c) => token.balanceOf(await c.getAddress()))),
-    signedBatches: await settlement.signedBatchCount(),
+    signedBatches: (await settlement.queryFilter(settlement.filters.SignedBatchCommitted())).length,
     settled: await Promise.all(items.map((it) => settlement.isRequestSettled(it.client, it.requestId))),
   };
 }
