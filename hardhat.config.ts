@@ -33,11 +33,11 @@ export default defineConfig({
       profiles: {
         default: {
           fuzz: { runs: 256, seed: "0x7469657270726f6f66" },
-          invariant: { runs: 48, depth: 25, failOnRevert: true },
+          invariant: { runs: 64, depth: 40, failOnRevert: true },
         },
         deep: {
-          fuzz: { runs: 2048, seed: "0x7469657270726f6f66" },
-          invariant: { runs: 512, depth: 100, failOnRevert: true },
+          fuzz: { runs: 1024, seed: "0x7469657270726f6f66" },
+          invariant: { runs: 256, depth: 100, failOnRevert: true },
         },
       },
     },
