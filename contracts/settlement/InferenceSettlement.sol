@@ -60,10 +60,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @notice Seconds between a client's withdrawal request and the withdrawal, so that providers can settle
     /// results the client already received.
     uint64 public immutable withdrawalDelay;
-    /// @dev The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
-    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause. No public getter (EIP-170
-    /// size): the `PauseGuard` address is in the deployment and in the constructor arguments.
-    IPauseGuard private immutable _pauseGuard;
+    /// @notice The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
+    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause.
+    IPauseGuard public immutable pauseGuard;
 
     mapping(address client => uint256) private _deposits;
     mapping(address provider => uint256) private _earnings;
@@ -123,7 +122,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         teeRegistry = teeRegistry_;
         epochLength = epochLength_;
         withdrawalDelay = withdrawalDelay_;
-        _pauseGuard = pauseGuard_;
+        pauseGuard = pauseGuard_;
         _deployer = msg.sender;
     }
 
@@ -224,7 +223,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
     /// tier and payment; a verified item is paid, then applied; finally the vouchers' state is written once each.
     function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
-        if (_pauseGuard.settlementPaused()) revert SettlementPaused();
+        if (pauseGuard.settlementPaused()) revert SettlementPaused();
         uint256 count = items.length;
         uint256 rejected; // items skipped in Partial mode
         if (count == 0) revert SettlementEmptyBatch();
