@@ -118,6 +118,7 @@ export {
 export { modelWeights, weightsCommitment, type ModelWeights, type WeightsWitness } from "./zk/modelWeights.js";
 export {
   fetchSignedBatch,
+  heldSignedEarnings,
   signedBatchHash,
   signedBatchesFromLogs,
   signedResultLeaf,
@@ -127,7 +128,10 @@ export {
 export { challengeSignedResult, proveContradiction, type Contradiction } from "./disputes/challenge.js";
 export {
   ITEM_SETTLED_TOPIC,
+  BATCH_SETTLED_TOPIC,
+  decodeBatchEpoch,
   decodeItemSettled,
+  encodeBatchLogs,
   encodeItemSettled,
   type RpcLog,
   type SettledItem,

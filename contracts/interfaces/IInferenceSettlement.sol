@@ -177,7 +177,8 @@ interface IInferenceSettlement {
     event Withdrawn(address indexed client, address indexed to, uint256 amount, uint256 newBalance);
     /// @notice A provider withdrew its earnings.
     event EarningsWithdrawn(address indexed provider, address indexed to, uint256 amount);
-    /// @notice An item settled: the client paid `price` to the provider.
+    /// @notice An item settled: the client paid `price` to the provider. Its statistics epoch is the batch's, in the
+    /// `BatchSettled` event that follows the batch's items in the same transaction.
     event ItemSettled(
         bytes32 indexed requestId,
         address indexed client,
@@ -186,8 +187,7 @@ interface IInferenceSettlement {
         Tier tier,
         uint256 price,
         bytes32 inputHash,
-        bytes32 outputHash,
-        uint64 epoch
+        bytes32 outputHash
     );
     /// @notice In `Partial` mode an item was skipped; `reason` is the ABI-encoded custom error.
     event ItemRejected(uint256 indexed index, bytes32 indexed requestId, address indexed client, bytes reason);
@@ -202,8 +202,9 @@ interface IInferenceSettlement {
         uint256 totalPaid,
         bytes32 ordersHead
     );
-    /// @notice A batch finished.
-    event BatchSettled(address indexed submitter, Mode mode, uint256 settled, uint256 rejected);
+    /// @notice A batch finished; its settled items (the `ItemSettled` events before this one in the transaction) count
+    /// in statistics epoch `epoch` (`epochOf(block.timestamp)`), once per batch rather than once per item.
+    event BatchSettled(address indexed submitter, Mode mode, uint256 settled, uint256 rejected, uint64 epoch);
 
     /// @notice Settles `items`; see `Mode`. Returns how many settled. `Voucher` items need `settleWithVouchers`.
     /// Reverts with `SettlementPaused` while the pause guard's settlement scope is paused.

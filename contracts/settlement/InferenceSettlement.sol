@@ -73,13 +73,12 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     mapping(uint64 epoch => TierStat[3]) private _tierStats;
     mapping(address client => mapping(address provider => VoucherState)) private _voucherStates;
 
-    // SIGNED-result disputes (ISignedResultCommitments): per batch with SIGNED items, one slot read, one results hash
-    // and one held entry per provider written, the batch counter bumped; nothing written per item.
-    /// @dev The dispute path, its window and the last batch id, packed in one slot.
+    // SIGNED-result disputes (ISignedResultCommitments): per batch with SIGNED items, one slot read and one held entry
+    // per provider written (keyed by the batch's results hash); nothing written per item.
+    /// @dev The dispute path and its window, packed in one slot.
     struct DisputeConfig {
         address disputes;
         uint64 challengeWindow;
-        uint32 signedBatchCount;
     }
     /// @dev SIGNED items of the batch being settled: their leaves and what they pay each provider. The dispute
     /// configuration is read and the arrays allocated (`capacity` entries) at the first SIGNED item, so batches
@@ -99,7 +98,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev Who may call `setDisputes`, once.
     address private immutable _deployer;
     DisputeConfig private _disputeConfig;
-    mapping(uint256 batchId => bytes32 resultsHash) private _signedBatchHashes;
     mapping(uint256 batchId => mapping(address provider => HeldEarnings)) private _held;
 
     constructor(
@@ -228,6 +226,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
         if (_pauseGuard.settlementPaused()) revert SettlementPaused();
         uint256 count = items.length;
+        uint256 rejected; // items skipped in Partial mode
         if (count == 0) revert SettlementEmptyBatch();
         Batch memory batch;
         batch.epoch = epochOf(block.timestamp);
@@ -265,16 +264,17 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             if (reason.length != 0) {
                 if (mode == Mode.Atomic) _revertWith(reason);
                 emit ItemRejected(i, head.requestId, head.client, reason);
+                ++rejected;
                 continue;
             }
             _apply(head, batch);
-            ++settled;
         }
+        settled = count - rejected;
         _storeRequestWord(batch);
         _recordTierStats(batch);
         if (vouchers.length != 0) _redeemVouchers(batch);
         if (batch.signed.leafCount != 0) _commitSignedBatch(batch.signed);
-        emit BatchSettled(msg.sender, mode, settled, count - settled);
+        emit BatchSettled(msg.sender, mode, settled, rejected, batch.epoch);
     }
 
     /// @dev The EIP-712 digest of `structHash` in this contract's domain (`_hashTypedDataV4` with the domain separator
@@ -383,17 +383,8 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     ) private view returns (bytes32[] memory heads) {
         Voucher[] memory vouchers = batch.vouchers;
         uint256 voucherCount = vouchers.length;
-        heads = new bytes32[](voucherCount);
+        heads = _storedVoucherHeads(vouchers);
         batch.orderHashes = new bytes32[](items.length);
-        for (uint256 j; j < voucherCount; ++j) {
-            (address client, address provider) = (vouchers[j].client, vouchers[j].provider);
-            for (uint256 k; k < j; ++k) {
-                if (vouchers[k].client == client && vouchers[k].provider == provider) {
-                    revert SettlementDuplicateVoucher(client, provider);
-                }
-            }
-            heads[j] = _voucherStates[client][provider].ordersHead;
-        }
         uint256 last; // the voucher of the previous voucher item: consecutive items usually share one
         (address lastClient, address lastProvider) = (vouchers[0].client, vouchers[0].provider);
         for (uint256 i; i < items.length; ++i) {
@@ -419,13 +410,31 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             bytes32 orderHash = InferenceTypedData.hashOrder(head);
             heads[last] = InferenceTypedData.chainOrder(heads[last], orderHash);
             batch.orderHashes[i] = orderHash;
-            batch.voucherOf[i] = last + 1;
+            // last < voucherCount: no overflow.
+            unchecked {
+                batch.voucherOf[i] = last + 1;
+            }
         }
         for (uint256 j; j < voucherCount; ++j) {
             // A chain that took no order still ends at the stored head.
             if (heads[j] == _voucherStates[vouchers[j].client][vouchers[j].provider].ordersHead) {
                 revert SettlementVoucherUnused(vouchers[j].client, vouchers[j].provider);
             }
+        }
+    }
+
+    /// @dev The stored order-chain head of each voucher's pair. Reverts on two vouchers for one pair.
+    function _storedVoucherHeads(Voucher[] memory vouchers) private view returns (bytes32[] memory heads) {
+        uint256 voucherCount = vouchers.length;
+        heads = new bytes32[](voucherCount);
+        for (uint256 j; j < voucherCount; ++j) {
+            (address client, address provider) = (vouchers[j].client, vouchers[j].provider);
+            for (uint256 k; k < j; ++k) {
+                if (vouchers[k].client == client && vouchers[k].provider == provider) {
+                    revert SettlementDuplicateVoucher(client, provider);
+                }
+            }
+            heads[j] = _voucherStates[client][provider].ordersHead;
         }
     }
 
@@ -489,10 +498,11 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             return abi.encodeWithSelector(SettlementPriceBelowModelPrice.selector, requestId, head.price, terms.price);
         }
         // Items paid by a voucher had their order hashed when the pair's chain was checked.
-        bytes32 orderHash = batch.voucherOf[index] != 0 ? batch.orderHashes[index] : InferenceTypedData.hashOrder(head);
+        uint256 paidBy = batch.voucherOf[index];
+        bytes32 orderHash = paidBy != 0 ? batch.orderHashes[index] : InferenceTypedData.hashOrder(head);
         reason =
             head.payment == Payment.Voucher
-                ? _checkVoucherPayment(head, batch, batch.voucherOf[index])
+                ? _checkVoucherPayment(head, batch, paidBy)
                 : _checkPayment(item, head, orderHash, batch);
         if (reason.length != 0 || (head.tier == Tier.ZK && zkVerified)) return reason;
         if (head.tier == Tier.ZK) return _checkZkProof(item, terms.verifier, terms.weightsBinding);
@@ -542,14 +552,23 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         if (paidBy == 0) {
             return abi.encodeWithSelector(SettlementNoVoucher.selector, head.requestId, head.client, head.provider);
         }
-        VoucherRun memory run = batch.runs[paidBy - 1];
+        uint256 voucher;
+        // paidBy != 0 (checked above).
+        unchecked {
+            voucher = paidBy - 1;
+        }
+        VoucherRun memory run = batch.runs[voucher];
         if (run.error.length != 0) return run.error;
         uint256 price = head.price;
         if (price > run.remaining) {
             return abi.encodeWithSelector(SettlementVoucherExceeded.selector, head.requestId, run.remaining, price);
         }
-        VoucherRun memory first = run.clientVoucher == paidBy - 1 ? run : batch.runs[run.clientVoucher];
-        uint256 balance = first.deposit - first.pending;
+        VoucherRun memory first = run.clientVoucher == voucher ? run : batch.runs[run.clientVoucher];
+        uint256 balance;
+        // pending <= deposit: every debit added to pending was first checked against deposit - pending.
+        unchecked {
+            balance = first.deposit - first.pending;
+        }
         if (balance < price) {
             return abi.encodeWithSelector(SettlementInsufficientDeposit.selector, head.client, balance, price);
         }
@@ -572,19 +591,27 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             if (reason.length != 0) return reason;
         } else if (head.payment == Payment.Voucher) {
             // Debited from the deposit and credited to the provider once per client or voucher, in `_redeemVouchers`.
-            uint256 voucher = batch.voucherOf[index] - 1;
-            VoucherRun memory run = batch.runs[voucher];
-            // `_checkVoucherPayment` ensured the price is within what the voucher may still pay.
+            uint256 voucher;
+            // `_checkVoucherPayment` passed, so the item has a voucher: voucherOf[index] != 0.
             unchecked {
-                run.remaining -= price;
+                voucher = batch.voucherOf[index] - 1;
             }
-            run.spent += price;
-            (run.clientVoucher == voucher ? run : batch.runs[run.clientVoucher]).pending += price;
+            VoucherRun memory run = batch.runs[voucher];
             // A SIGNED item paid by voucher is disputable like any other: its leaf is committed and its price held
             // (not credited in `_redeemVouchers`). A reversal refunds the client's deposit; the voucher's `paid`
             // keeps counting it, so the client's later vouchers need not sign for it again, and the provider is
             // never paid it twice.
-            if (head.tier == Tier.SIGNED && _holdSigned(batch.signed, head)) run.held += price;
+            bool held = head.tier == Tier.SIGNED && _holdSigned(batch.signed, head);
+            // `_checkVoucherPayment` ensured price <= run.remaining and price <= deposit - pending of the client's
+            // first run. So remaining never underflows, spent + remaining stays what the voucher could pay at the
+            // start (at most its cumulative amount), held <= spent, and pending stays within the deposit: none
+            // overflows.
+            unchecked {
+                run.remaining -= price;
+                run.spent += price;
+                (run.clientVoucher == voucher ? run : batch.runs[run.clientVoucher]).pending += price;
+                if (held) run.held += price;
+            }
             return reason; // empty: no allocation
         } else {
             uint256 clientRun = _clientRun(batch, head.client);
@@ -665,14 +692,15 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @dev Per item, whether its ZK proof was verified together with the other ZK proofs of its model
     /// (`ZkStatement.verifyItems`). `scanned`: the voucher pass already saw every item and set `hasZkItems`; else the
-    /// items are scanned here. Batches without ZK items never call the library.
+    /// items are scanned here. Batches without ZK items never call the library, which reads the items from this call's
+    /// arguments (both entry points take `items` first).
     function _batchVerifyZkProofs(
         Item[] calldata items,
         bool scanned,
         bool hasZkItems
     ) private view returns (bool[] memory) {
         if (!scanned) hasZkItems = _hasZkItems(items);
-        return hasZkItems ? ZkStatement.verifyItems(modelRegistry, items) : new bool[](items.length);
+        return hasZkItems ? ZkStatement.verifyItems(address(modelRegistry), msg.data[4:]) : new bool[](items.length);
     }
 
     /// @dev ZK tier: the model's verifier must accept the proof for the item's statement (`ZkStatement`).
@@ -826,14 +854,16 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         uint8 tier = uint8(head.tier);
         batch.word |= 1 << (uint256(head.requestId) & 0xff);
         batch.wordDirty = true;
-        ++batch.tierCounts[tier];
+        // At most one count per item of the batch: no overflow.
+        unchecked {
+            ++batch.tierCounts[tier];
+        }
         batch.tierValues[tier] += price;
-        // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash, epoch), written
-        // out because it runs once per item and the head's words are already clean in memory (saves Solidity's
-        // field-by-field re-encoding, some 300 gas per item).
+        // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash), written out
+        // because it runs once per item and the head's words are already clean in memory (saves Solidity's
+        // field-by-field re-encoding, some 300 gas per item). The epoch is the batch's, in `BatchSettled`.
         bytes32 topic = ItemSettled.selector;
-        uint64 epoch = batch.epoch;
-        // Safe: reads words of `head` and writes the six data words past the free memory pointer without moving it
+        // Safe: reads words of `head` and writes the five data words past the free memory pointer without moving it
         // (scratch use only). Topics and data follow the ABI of `ItemSettled`.
         assembly ("memory-safe") {
             let data := mload(0x40)
@@ -841,8 +871,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             mstore(add(data, 0x20), mload(add(head, 0x80))) // tier
             mstore(add(data, 0x40), mload(add(head, 0xe0))) // price
             mcopy(add(data, 0x60), add(head, 0xa0), 0x40) // inputHash, outputHash
-            mstore(add(data, 0xa0), epoch)
-            log4(data, 0xc0, topic, mload(head), mload(add(head, 0x40)), mload(add(head, 0x60)))
+            log4(data, 0xa0, topic, mload(head), mload(add(head, 0x40)), mload(add(head, 0x60)))
         }
     }
 
@@ -914,15 +943,17 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         }
     }
 
-    /// @dev Stores the batch's results hash under a new batch id and holds each provider's SIGNED earnings until the
-    /// window ends: 1 + (number of providers) new storage words per batch.
+    /// @dev Commits the batch under its results hash (the batch id) and holds each provider's SIGNED earnings until
+    /// the window ends: one new storage word per provider of the batch, nothing else. The entry's nonzero `releaseAt`
+    /// is what marks the batch committed.
     function _commitSignedBatch(SignedBatchBuilder memory batch) private {
-        DisputeConfig memory config = batch.config;
-        uint32 batchId = ++config.signedBatchCount; // checked: reverts after 2^32 - 1 batches
-        _disputeConfig.signedBatchCount = batchId;
-        uint64 releaseAt = uint64(block.timestamp) + config.challengeWindow;
+        uint64 releaseAt = uint64(block.timestamp) + batch.config.challengeWindow;
         bytes32 resultsHash = SignedResults.batchHash(batch.leaves, batch.leafCount);
-        _signedBatchHashes[batchId] = resultsHash;
+        uint256 batchId = uint256(resultsHash);
+        // Never true: every leaf names a (client, request id) that settles only once, so no two batches have the same
+        // leaves. Checked anyway, so that held earnings are never overwritten (costs a warm read: the slot is written
+        // next).
+        if (_held[batchId][batch.providers[0]].releaseAt != 0) revert SettlementBatchAlreadyCommitted(batchId);
         for (uint256 p; p < batch.providerCount; ++p) {
             address provider = batch.providers[p];
             uint256 amount = batch.amounts[p];
@@ -987,16 +1018,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @inheritdoc ISignedResultCommitments
     function challengeWindow() external view returns (uint64) {
         return _disputeConfig.challengeWindow;
-    }
-
-    /// @inheritdoc ISignedResultCommitments
-    function signedBatchCount() external view returns (uint256) {
-        return _disputeConfig.signedBatchCount;
-    }
-
-    /// @inheritdoc ISignedResultCommitments
-    function signedBatchHash(uint256 batchId) external view returns (bytes32) {
-        return _signedBatchHashes[batchId];
     }
 
     /// @inheritdoc ISignedResultCommitments

@@ -27,11 +27,12 @@ export interface GasTolerance {
 /**
  * The project's tolerance: 0.25% or 200 gas, whichever is larger. The measured paths are deterministic except for
  * bytes the run cannot fix: Groth16 proofs (snarkjs draws fresh randomness per proof; a zero byte costs 4 calldata gas
- * instead of 16) and, in the DCAP quote, the binding block hash (hence the P-256 signatures and their low-s
- * normalisation). Across repeated runs ZK batches moved by up to 60 gas and the DCAP registration by up to 161
- * (0.02%); every other path not at all. 0.25% is more than ten times that noise on every path, and 200 gas keeps the
- * small paths (a revocation, ~27k gas) from failing on a single zero byte while staying far below any real code
- * change (one cold storage read is 2,100 gas). A regression of ~300 gas per item shows in a 10-item batch.
+ * instead of 16) and the binding block hash inside an attestation (in a DCAP quote also the P-256 signatures over it
+ * and their low-s normalisation). Across repeated runs ZK batches moved by up to 108 gas, the DCAP registration by up
+ * to 161 (0.02%), the signed-attester registration by 12; every other path not at all. 0.25% is more than ten times
+ * that noise on every path, and 200 gas keeps the small paths (a revocation, ~27k gas) from failing on a few zero
+ * bytes while staying far below any real code change (one cold storage read is 2,100 gas). A regression of ~300 gas
+ * per item shows in a 10-item batch.
  */
 export const GAS_TOLERANCE: GasTolerance = { relative: 0.0025, absolute: 200 };
 

@@ -57,7 +57,8 @@ const fixedWallet = (label: string) => new Wallet(id(`tierproof/gas-paths/${labe
  * per tier and payment, a mixed-tier `Partial` batch with one rejected item, deposits and withdrawals, earnings,
  * registrations, revocations and a dispute. Inputs are deterministic: fixed keys, request ids, inputs and block
  * timestamps; each settlement path starts from the same state (a snapshot after onboarding). Only Groth16 proof bytes
- * differ between runs (snarkjs draws fresh randomness per proof), by a few calldata gas.
+ * (snarkjs draws fresh randomness per proof) and the block hashes attestations bind to differ between runs, which
+ * moves a path by a few calldata gas (see `GAS_TOLERANCE`).
  */
 export async function measureGasPaths(
   connection: NetworkConnection,
@@ -166,14 +167,15 @@ export async function measureGasPaths(
     }
   };
   /** `count` requests over the clients in turn; the latest voucher of each client when paid by vouchers. */
-  const requests = async (tiers: readonly Tier[], count: number, payment: Payment, wrongAt = -1, from = scenario) => {
+  const requests = async (tiers: readonly Tier[], count: number, payment: Payment, wrongAt = -1) => {
     const items: SettlementItem[] = [];
     const inputs: bigint[][] = [];
     const vouchers = new Map<string, Voucher>();
     for (let i = 0; i < count; i++) {
       const input = sampleInput(scenario.model, i);
       // a provider that lies about one result (for the dispute path)
-      const s: Scenario = i === wrongAt ? { ...from, infer: (x) => [inferLinear(scenario.model, [...x]) + 1n] } : from;
+      const s: Scenario =
+        i === wrongAt ? { ...scenario, infer: (x) => [inferLinear(scenario.model, [...x]) + 1n] } : scenario;
       const fulfilment = await requestInference(s, {
         client: clients[i % clients.length],
         tier: tiers[i % tiers.length],

@@ -5,7 +5,18 @@ import { expect } from "chai";
 import { AbiCoder, FunctionFragment, Wallet, id } from "ethers";
 import hre, { network } from "hardhat";
 
-import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
+import { proveContradiction } from "../../sdk/disputes/challenge.js";
+import { signedBatchesFromLogs, type SignedResultRecord } from "../../sdk/disputes/records.js";
+import {
+  SCENARIO_CIRCUIT,
+  requestInference,
+  sampleInput,
+  setUpScenario,
+  type Scenario,
+} from "../../sdk/local/scenario.js";
+import { inferLinear } from "../../sdk/models/linear.js";
+import { modelIdFor } from "../../sdk/settlement/modelIds.js";
+import { submitBatch } from "../../sdk/settlement/submit.js";
 import { Payment, type SettlementItem } from "../../sdk/settlement/item.js";
 import { signKeyConsent } from "../../sdk/settlement/signerKeys.js";
 import { readDomain } from "../../sdk/settlement/typedData.js";
@@ -15,12 +26,14 @@ import { createTestPckChain } from "../../sdk/tee/pckChain.js";
 import { createQuotingPlatform } from "../../sdk/tee/quoteV4.js";
 import { testAttester } from "../../sdk/tee/signedAttester.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
+import { proveInference, releaseProverThreads } from "../../sdk/zk/prove.js";
 import {
   DcapQuoteV4Verifier__factory,
   InferenceSettlement__factory,
   LinearPrivate_4Verifier__factory,
   Linear_4Verifier__factory,
   ModelRegistry__factory,
+  PauseGuard__factory,
   SignedAttesterVerifier__factory,
   SignedResultDisputes__factory,
   SignerRegistry__factory,
@@ -39,6 +52,8 @@ import {
 } from "./abiFuzz.js";
 
 const connection = await network.create();
+/** The account that calls most cases: funded, holding no role. */
+const STRANGER = 9;
 const { networkHelpers } = connection;
 
 /** Fixed seed and budget, so the default run is reproducible and short; `FUZZ_SEED` / `FUZZ_CASES` search deeper. */
@@ -176,8 +191,42 @@ async function fuzzFixture(): Promise<Fixture> {
   const newSignerKey = new Wallet(id("fuzz/new signer key"));
   const consent = await signKeyConsent(newSignerKey, await readDomain(system.signerRegistry), provider);
 
+  // A dishonest SIGNED result, settled, and the ZK proof that contradicts it: a real challenge to mutate.
+  const dishonest: Scenario = { ...scenario, infer: (x) => [inferLinear(scenario.model, [...x]) + 1n] };
+  const wrong = (await requestInference(dishonest, { client: client2, tier: Tier.SIGNED, input: input(6) })).item;
+  const { receipt } = await submitBatch(system.settlement, [wrong], Mode.Atomic);
+  const [signedBatch] = signedBatchesFromLogs(system.settlement.interface, receipt.logs);
+  const contradiction = await proveContradiction(SCENARIO_CIRCUIT, signedBatch, 0, input(6));
+  const recordTuple = (r: SignedResultRecord) => [
+    r.requestId,
+    r.modelId,
+    r.client,
+    r.provider,
+    r.inputHash,
+    r.outputHash,
+    r.price,
+  ];
+
+  // A new model of a stranger (its id names the stranger), configured like the scenario's.
+  const stranger = (await connection.ethers.getSigners())[STRANGER];
+  const model = await system.modelRegistry.getModel(scenario.modelId);
+  const modelConfig = [
+    model.verifier,
+    model.verifyingKeyHash,
+    model.weightsCommitment,
+    model.privateWeights,
+    model.inputSize,
+    model.outputSize,
+    model.fracBits,
+    model.acceptedTiers,
+    [...model.prices],
+  ];
+  const strangerModel = modelIdFor(await stranger.getAddress(), "fuzz model");
+
   const at = (c: { getAddress(): Promise<string> }) => c.getAddress();
   const privateVerifier = await new LinearPrivate_4Verifier__factory(system.admin).deploy();
+  const { proof: privateProof, publicSignals: privateOut } = await proveInference("LinearPrivate_4", input(8), 42n);
+  const privateSignals = [privateOut.inputHash, privateOut.outputHash, privateOut.weightsCommitment!, 42n];
   const targets: FuzzTarget[] = [
     {
       name: "InferenceSettlement",
@@ -189,6 +238,13 @@ async function fuzzFixture(): Promise<Fixture> {
       name: "ModelRegistry",
       address: await at(system.modelRegistry),
       abi: ModelRegistry__factory.abi,
+      seeds: {
+        "registerModel(bytes32,(address,bytes32,bytes32,bool,uint16,uint16,uint8,uint8,uint128[3]))": [
+          { args: [strangerModel, modelConfig], from: stranger },
+        ],
+        "setPrice(bytes32,uint8,uint128)": [{ args: [scenario.modelId, Tier.TEE, 5_000n], from: system.admin }],
+        "retireModel(bytes32)": [{ args: [scenario.modelId], from: system.admin }],
+      },
     },
     {
       name: "SignerRegistry",
@@ -227,6 +283,19 @@ async function fuzzFixture(): Promise<Fixture> {
       name: "SignedResultDisputes",
       address: await at(system.disputes),
       abi: SignedResultDisputes__factory.abi,
+      seeds: {
+        "challenge(uint256,(bytes32,bytes32,address,address,bytes32,bytes32,uint256)[],uint256,bytes32,bytes)": [
+          {
+            args: [
+              signedBatch.batchId,
+              signedBatch.records.map(recordTuple),
+              0n,
+              contradiction.provenOutputHash,
+              contradiction.proof,
+            ],
+          },
+        ],
+      },
     },
     {
       name: "DcapQuoteV4Verifier",
@@ -256,6 +325,25 @@ async function fuzzFixture(): Promise<Fixture> {
       name: "LinearPrivate_4Verifier",
       address: await at(privateVerifier),
       abi: LinearPrivate_4Verifier__factory.abi,
+      seeds: {
+        "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[4])": [
+          { args: [privateProof.a, privateProof.b, privateProof.c, privateSignals] },
+        ],
+        "verifyProofs(uint256[8][],uint256[])": [
+          { args: [[[...privateProof.a, ...privateProof.b.flat(), ...privateProof.c]], privateSignals] },
+        ],
+      },
+    },
+    {
+      name: "PauseGuard",
+      address: await at(system.pauseGuard),
+      abi: PauseGuard__factory.abi,
+      seeds: {
+        "pause(uint8)": [
+          { args: [0], from: system.admin },
+          { args: [1], from: system.admin },
+        ],
+      },
     },
     { name: "TestToken", address: await at(system.token), abi: TestToken__factory.abi },
   ];
@@ -288,6 +376,7 @@ async function fuzzFixture(): Promise<Fixture> {
 
 describe("ABI fuzz: every external function of every contract with malformed calldata", function () {
   this.timeout(600_000);
+  after(releaseProverThreads);
   const reports: FuzzReport[] = [];
 
   it("fuzzes every deployable contract (or names why not) and every generated verifier shares one template", async function () {
@@ -336,7 +425,7 @@ describe("ABI fuzz: every external function of every contract with malformed cal
     const enums = await enumSizes();
     const errors = errorSelectors(fixture.targets.map((t) => t.abi));
     const signers = await connection.ethers.getSigners();
-    const stranger = signers[9];
+    const stranger = signers[STRANGER];
     for (const target of fixture.targets) {
       // Each contract starts from the same deployed state.
       await networkHelpers.loadFixture(fuzzFixture);

@@ -17,9 +17,11 @@
  * - `dirty`: a value word of an address, uintN/intN (N < 256), bool, bytesN (N < 32) or enum with bits set that its
  *   type does not allow. The decoder's validation reverts with no data; a field the function never reads (nested
  *   calldata fields are validated on access) gives exactly the clean outcome. Those two only.
- * - `pointer`: an ABI offset or length word replaced by a huge value (≥ 2^64 or beyond calldata). Empty revert or,
- *   for a pointer the function never follows, exactly the clean outcome. Small or unaligned pointer values are run too
- *   (class `pointer-odd`): anything but a failure kind.
+ * - `pointer`: an ABI offset or length word replaced by a huge value (2^32, 2^64 - 1, 2^64, 2^255 - 1, or beyond
+ *   calldata). Empty revert or, for a pointer the function never follows, exactly the clean outcome. Small, unaligned
+ *   and negative pointer values are run too (class `pointer-odd`): anything but a failure kind. (Solidity checks
+ *   nested offsets as signed words, so an offset of 2^256 - k points k bytes back into calldata: a non-standard
+ *   encoding that decodes, e.g. two items sharing bytes. Every check then applies to what was read.)
  * - `random`: the selector followed by random bytes. Anything but a failure kind.
  * - `selector`: a selector the ABI does not have: the contract has no fallback, so an empty revert.
  *
@@ -213,11 +215,12 @@ export async function ethCall(
   to: string,
   data: string,
   options: Pick<FuzzOptions, "gas" | "errors">,
+  block: "latest" | "pending" = "latest",
 ): Promise<Outcome> {
   try {
     const result = await connection.provider.request({
       method: "eth_call",
-      params: [{ from, to, data, gas: toBeHex(options.gas) }, "latest"],
+      params: [{ from, to, data, gas: toBeHex(options.gas) }, block],
     });
     return { kind: "success", data: String(result) };
   } catch (error) {
@@ -563,6 +566,10 @@ export async function fuzzContract(
   const callerAddresses = await Promise.all(options.callers.map((c) => c.getAddress()));
 
   const functions = target.abi.filter((e) => e.type === "function");
+  const signatures = new Set(functions.map((f) => FunctionFragment.from(f).format("sighash")));
+  for (const key of Object.keys(target.seeds ?? {})) {
+    if (!signatures.has(key)) throw new Error(`${target.name} has no function ${key} to seed`);
+  }
   for (const entry of functions) {
     const fragment = FunctionFragment.from(entry);
     const signature = fragment.format("sighash");
@@ -588,8 +595,8 @@ export async function fuzzContract(
       if (seed?.from !== undefined) return seed.from;
       return prng.chance(0.7) ? options.callers[0] : prng.pick(options.callers);
     };
-    const call = async (caller: Signer, data: string) =>
-      ethCall(connection, await caller.getAddress(), target.address, data, options);
+    const call = async (caller: Signer, data: string, block: "latest" | "pending" = "latest") =>
+      ethCall(connection, await caller.getAddress(), target.address, data, options, block);
 
     /** Runs one case; `expect` judges the outcome (returns why it is wrong, or undefined). */
     const run = async (
@@ -613,7 +620,8 @@ export async function fuzzContract(
     const pending: { cls: CaseClass; caller: Signer; data: string }[] = [];
     const flush = async () => {
       for (const { cls, caller, data } of pending.splice(0)) {
-        const called = await call(caller, data);
+        // In the context of the block the transaction is mined in (block number and time matter to some checks).
+        const called = await call(caller, data, "pending");
         const sent = await sendCase(caller, target.address, data, options);
         report.transactions++;
         if (FAILURE_KINDS.has(sent.kind)) fail(cls, data, `the transaction ended in ${describe(sent)}`);
@@ -726,15 +734,9 @@ export async function fuzzContract(
       if (pointers.length > 0) {
         const w = prng.pick(pointers);
         const size = BigInt(cleanBytes.length);
-        const huge = prng.pick([
-          (1n << 256n) - 1n,
-          1n << 255n,
-          1n << 64n,
-          (1n << 64n) - 1n,
-          1n << 32n,
-          size,
-          size + 32n,
-        ]);
+        // Below 2^255: Solidity compares nested offsets as signed words, so 2^255 and above are negative offsets that
+        // point back into calldata (decodable; run in `pointer-odd`).
+        const huge = prng.pick([(1n << 255n) - 1n, 1n << 64n, (1n << 64n) - 1n, 1n << 32n, size, size + 32n]);
         await run(
           "pointer",
           caller,
@@ -743,7 +745,8 @@ export async function fuzzContract(
           true,
         );
         const current = word(cleanBytes, w.at);
-        const odd = prng.pick([0n, 1n, current + 1n, current + 32n, current > 0n ? current - 1n : 2n, 0x20n]);
+        const negative = (1n << 256n) - BigInt(32 * (1 + prng.int(8)));
+        const odd = prng.pick([0n, 1n, current + 1n, current + 32n, current > 0n ? current - 1n : 2n, 0x20n, negative]);
         await run("pointer-odd", caller, hexlify(setWord(cleanBytes, w.at, odd)), () => undefined, true);
       }
       await flush();

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  BaseContract,
   Interface,
   AbiCoder,
   Wallet,
@@ -23,7 +24,8 @@ import { readDomain, signOrder } from "../../sdk/settlement/typedData.js";
 import type { Voucher } from "../../sdk/settlement/vouchers.js";
 import { submitBatch } from "../../sdk/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/tiers.js";
-import { InferenceSettlement__factory } from "../../typechain-types/index.js";
+import { proveInference, releaseProverThreads } from "../../sdk/zk/prove.js";
+import { InferenceSettlement__factory, LinearPrivate_4Verifier__factory } from "../../typechain-types/index.js";
 import { BN254_Q, BN254_R, SECP256K1_N } from "./abiFuzz.js";
 
 const connection = await network.create();
@@ -54,7 +56,7 @@ async function state(scenario: Scenario, items: readonly SettlementItem[] = []) 
     earnings: await settlement.earningsOf(provider),
     held: await token.balanceOf(await settlement.getAddress()),
     clientTokens: await Promise.all(scenario.clients.map(async (c) => token.balanceOf(await c.getAddress()))),
-    signedBatches: await settlement.signedBatchCount(),
+    signedBatches: (await settlement.queryFilter(settlement.filters.SignedBatchCommitted())).length,
     settled: await Promise.all(items.map((it) => settlement.isRequestSettled(it.client, it.requestId))),
   };
 }
@@ -75,8 +77,9 @@ async function resign(scenario: Scenario, it: SettlementItem, client = 0): Promi
   return { ...it, clientSignature: await signOrder(scenario.clients[client], scenario.domain, it) };
 }
 
-/** Settlement's constructor arguments, read from the deployed contract (one place to change with the constructor). */
-async function settlementArgs({ settlement, pauseGuard }: LocalSystem) {
+/** Settlement's constructor arguments, read from the deployed system (one place to change with the constructor). */
+async function settlementArgs(system: LocalSystem) {
+  const { settlement } = system;
   return [
     await settlement.token(),
     await settlement.modelRegistry(),
@@ -84,11 +87,12 @@ async function settlementArgs({ settlement, pauseGuard }: LocalSystem) {
     await settlement.teeRegistry(),
     await settlement.epochLength(),
     await settlement.withdrawalDelay(),
-    await pauseGuard.getAddress(),
+    await system.pauseGuard.getAddress(),
   ] as const;
 }
 
 describe("Malformed input, by class (issue 8)", function () {
+  after(releaseProverThreads);
   describe("public inputs and proof coordinates outside their fields", function () {
     for (const field of ["inputHash", "outputHash"] as const) {
       it(`rejects a ZK item whose ${field} is its proven value plus the BN254 scalar field order (an alias)`, async function () {
@@ -148,22 +152,20 @@ describe("Malformed input, by class (issue 8)", function () {
       expect(await state(scenario, [good, other])).to.deep.equal(before);
     });
 
-    it("the generated verifier never accepts out-of-field public inputs or coordinates, alone or batched", async function () {
-      const scenario = await networkHelpers.loadFixture(onboardedSystem);
-      const verifier = scenario.system.linear4Verifier;
-      const good = (await item(scenario, Tier.ZK, 6)).item;
-      const words = [...(AbiCoder.defaultAbiCoder().decode(["uint256[8]"], good.proof)[0] as bigint[])];
-      const signals = [BigInt(good.inputHash), BigInt(good.outputHash), BigInt(good.requestId)];
-      const single = (w: bigint[], s: bigint[]) =>
-        verifier.verifyProof(
+    /** Out-of-field public signals (each + r, each pushed to 2^256 - 1) and coordinates (each + q): false or a revert. */
+    async function expectOutOfFieldRefused(verifier: BaseContract, words: bigint[], signals: bigint[]) {
+      const single = (w: bigint[], sig: bigint[]) =>
+        verifier.getFunction("verifyProof").staticCall(
           [w[0], w[1]],
           [
             [w[2], w[3]],
             [w[4], w[5]],
           ],
           [w[6], w[7]],
-          [s[0], s[1], s[2]],
-        );
+          sig,
+        ) as Promise<boolean>;
+      const batch = (proofs: bigint[][], sig: bigint[]) =>
+        verifier.getFunction("verifyProofs").staticCall(proofs, sig) as Promise<boolean>;
       /** false or a revert: never true. */
       const refused = async (answer: Promise<boolean>) => {
         try {
@@ -173,23 +175,45 @@ describe("Malformed input, by class (issue 8)", function () {
         }
       };
       expect(await single(words, signals)).to.equal(true);
-      expect(await verifier.verifyProofs([words], signals)).to.equal(true);
-      for (let j = 0; j < 3; j++) {
+      expect(await batch([words], signals)).to.equal(true);
+      for (let j = 0; j < signals.length; j++) {
         for (const shift of [BN254_R, MAX_UINT256 - signals[j]]) {
           const bad = [...signals];
           bad[j] += shift;
           expect(await refused(single(words, bad)), `signal ${j} + ${shift}`).to.equal(true);
-          expect(await refused(verifier.verifyProofs([words], bad))).to.equal(true);
-          expect(await refused(verifier.verifyProofs([words, words], [...signals, ...bad]))).to.equal(true);
+          expect(await refused(batch([words], bad))).to.equal(true);
+          expect(await refused(batch([words, words], [...signals, ...bad]))).to.equal(true);
         }
       }
       for (let k = 0; k < 8; k++) {
         const bad = [...words];
         bad[k] += BN254_Q;
         expect(await refused(single(bad, signals)), `coordinate ${k} + q`).to.equal(true);
-        expect(await refused(verifier.verifyProofs([bad], signals))).to.equal(true);
-        expect(await refused(verifier.verifyProofs([words, bad], [...signals, ...signals]))).to.equal(true);
+        expect(await refused(batch([bad], signals))).to.equal(true);
+        expect(await refused(batch([words, bad], [...signals, ...signals]))).to.equal(true);
       }
+    }
+
+    it("a generated verifier (3 public signals) never accepts out-of-field inputs or coordinates, alone or batched", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const good = (await item(scenario, Tier.ZK, 6)).item;
+      const words = [...(AbiCoder.defaultAbiCoder().decode(["uint256[8]"], good.proof)[0] as bigint[])];
+      const signals = [BigInt(good.inputHash), BigInt(good.outputHash), BigInt(good.requestId)];
+      await expectOutOfFieldRefused(scenario.system.linear4Verifier as unknown as BaseContract, words, signals);
+    });
+
+    it("a generated private-weights verifier (4 public signals) never accepts them either", async function () {
+      const scenario = await networkHelpers.loadFixture(onboardedSystem);
+      const verifier = await new LinearPrivate_4Verifier__factory(scenario.system.admin).deploy();
+      const { proof, publicSignals } = await proveInference("LinearPrivate_4", sampleInput(scenario.model, 7), 42n);
+      const words = [proof.a[0], proof.a[1], proof.b[0][0], proof.b[0][1], proof.b[1][0], proof.b[1][1], ...proof.c];
+      const signals = [
+        publicSignals.inputHash,
+        publicSignals.outputHash,
+        publicSignals.weightsCommitment!,
+        publicSignals.requestId,
+      ];
+      await expectOutOfFieldRefused(verifier, words, signals);
     });
   });
 
@@ -466,12 +490,13 @@ describe("Malformed input, by class (issue 8)", function () {
   });
 
   describe("zero addresses and zero parameters in constructors", function () {
-    it("InferenceSettlement refuses a zero token, registry or epoch length", async function () {
+    it("InferenceSettlement refuses a zero token, registry, pause guard or epoch length", async function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
       const { admin } = scenario.system;
       const factory = new InferenceSettlement__factory(libraryLinks(scenario.system), admin);
       const args = await settlementArgs(scenario.system);
-      for (let k = 0; k < 4; k++) {
+      expect(await (await factory.deploy(...args)).getAddress()).to.match(/^0x[0-9a-fA-F]{40}$/);
+      for (const k of [0, 1, 2, 3, 6]) {
         const bad = [...args] as unknown as Parameters<typeof factory.deploy>;
         bad[k] = ZeroAddress;
         await expect(factory.deploy(...bad)).to.be.revertedWithCustomError(factory, "SettlementZeroAddress");

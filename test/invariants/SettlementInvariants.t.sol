@@ -5,6 +5,7 @@ import {TestVendorAttestationVerifier} from "../../contracts/attestation/TestVen
 import {PauseGuard} from "../../contracts/governance/PauseGuard.sol";
 import {IInferenceSettlement} from "../../contracts/interfaces/IInferenceSettlement.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
+import {ISignedResultCommitments} from "../../contracts/interfaces/ISignedResultCommitments.sol";
 import {Tier} from "../../contracts/libraries/Tier.sol";
 import {ModelRegistry} from "../../contracts/registries/ModelRegistry.sol";
 import {SignerRegistry} from "../../contracts/registries/SignerRegistry.sol";
@@ -94,8 +95,8 @@ contract SettlementInvariantsTest is InvariantBase {
         for (uint256 c; c < clients.length; ++c) owed += settlement.depositOf(clients[c]);
         for (uint256 p; p < providers.length; ++p) {
             owed += settlement.earningsOf(providers[p]);
-            for (uint256 batchId = 1; batchId <= settlement.signedBatchCount(); ++batchId) {
-                owed += settlement.heldEarnings(batchId, providers[p]).amount;
+            for (uint256 ordinal = 1; ordinal <= handler.ghostBatchCount(); ++ordinal) {
+                owed += settlement.heldEarnings(handler.batchIdOf(ordinal), providers[p]).amount;
             }
         }
         assertEq(token.balanceOf(address(settlement)), owed, "settlement balance vs deposits + earnings + held");
@@ -113,13 +114,12 @@ contract SettlementInvariantsTest is InvariantBase {
         for (uint256 c; c < clients.length; ++c) {
             assertEq(settlement.depositOf(clients[c]), handler.ghostDeposit(clients[c]), "client deposit");
         }
-        assertEq(settlement.signedBatchCount(), handler.ghostBatchCount(), "SIGNED batches");
         for (uint256 p; p < providers.length; ++p) {
             assertEq(settlement.earningsOf(providers[p]), handler.ghostEarnings(providers[p]), "provider earnings");
-            for (uint256 batchId = 1; batchId <= handler.ghostBatchCount(); ++batchId) {
+            for (uint256 ordinal = 1; ordinal <= handler.ghostBatchCount(); ++ordinal) {
                 assertEq(
-                    settlement.heldEarnings(batchId, providers[p]).amount,
-                    handler.ghostHeld(batchId, providers[p]),
+                    settlement.heldEarnings(handler.batchIdOf(ordinal), providers[p]).amount,
+                    handler.ghostHeld(ordinal, providers[p]),
                     "held earnings"
                 );
             }
@@ -242,7 +242,8 @@ contract SettlementHandler is TestBase {
         mapping(address provider => uint256) earnings;
         mapping(uint256 batchId => mapping(address provider => uint256)) held;
         mapping(uint256 batchId => uint64) releaseAt;
-        uint256 batchCount; // SIGNED batches committed so far (batch ids 1..batchCount)
+        uint256 batchCount; // SIGNED batches committed so far, numbered 1..batchCount here
+        mapping(uint256 ordinal => uint256) batchIdOf; // settlement's id of each (its results hash)
         uint256[3] tierCount;
         uint256[3] tierValue;
     }
@@ -437,7 +438,7 @@ contract SettlementHandler is TestBase {
         uint256 held = _ghost.held[batchId][provider];
         if (held == 0) return;
         if (block.timestamp < _ghost.releaseAt[batchId]) vm.warp(_ghost.releaseAt[batchId]);
-        uint256 amount = settlement.releaseSignedEarnings(batchId, provider);
+        uint256 amount = settlement.releaseSignedEarnings(_ghost.batchIdOf[batchId], provider);
         if (amount != held) ++violations.reportMismatches;
         _ghost.held[batchId][provider] = 0;
         _ghost.earnings[provider] += amount;
@@ -453,7 +454,7 @@ contract SettlementHandler is TestBase {
         if (payment.reversed || held == 0 || block.timestamp >= _ghost.releaseAt[payment.batchId]) return;
         uint256 slashAmount = slash ? MIN_STAKE / 2 : 0;
         (uint256 reversed, uint256 slashed) = disputes.reverse(
-            payment.batchId,
+            _ghost.batchIdOf[payment.batchId],
             payment.provider,
             payment.client,
             payment.requestId,
@@ -617,7 +618,25 @@ contract SettlementHandler is TestBase {
             return;
         }
         bool[] memory settled = _settledItems(batch, logs, atomic);
+        uint256 batchesBefore = _ghost.batchCount;
         _account(batch, settled, settledCount);
+        _recordBatchId(logs, batchesBefore);
+    }
+
+    /// @dev Maps the SIGNED batch the ghost model just committed (if any) to settlement's id for it, read from the
+    /// `SignedBatchCommitted` log; a batch committed on one side only is a report mismatch.
+    function _recordBatchId(Vm.Log[] memory logs, uint256 batchesBefore) private {
+        uint256 committed;
+        for (uint256 k; k < logs.length; ++k) {
+            Vm.Log memory log = logs[k];
+            if (
+                log.emitter == address(settlement) &&
+                log.topics[0] == ISignedResultCommitments.SignedBatchCommitted.selector
+            ) committed = uint256(log.topics[1]);
+        }
+        bool expected = _ghost.batchCount != batchesBefore;
+        if ((committed != 0) != expected) ++violations.reportMismatches;
+        if (expected) _ghost.batchIdOf[_ghost.batchCount] = committed;
     }
 
     /// @dev Draws the batch's items from `seed`, signs their results and authorisations, and signs its vouchers.
@@ -858,10 +877,7 @@ contract SettlementHandler is TestBase {
                 break;
             }
             IInferenceSettlement.Item memory item = batch.items[next++];
-            (, Tier tier, uint256 price, , , ) = abi.decode(
-                logs[n].data,
-                (bytes32, Tier, uint256, bytes32, bytes32, uint64)
-            );
+            (, Tier tier, uint256 price, , ) = abi.decode(logs[n].data, (bytes32, Tier, uint256, bytes32, bytes32));
             if (
                 logs[n].topics[1] != item.requestId ||
                 address(uint160(uint256(logs[n].topics[2]))) != item.client ||
@@ -920,7 +936,7 @@ contract SettlementHandler is TestBase {
                 _ghost.earnings[item.provider] += item.price;
             }
         }
-        if (count != settledCount || settlement.signedBatchCount() != _ghost.batchCount) ++violations.reportMismatches;
+        if (count != settledCount) ++violations.reportMismatches;
         for (uint256 j; j < batch.voucherCount; ++j) {
             IInferenceSettlement.Voucher memory voucher = batch.vouchers[j];
             if (batch.voucherValid[j]) _requests.voucherHead[voucher.client][voucher.provider] = voucher.ordersHead;
@@ -962,6 +978,11 @@ contract SettlementHandler is TestBase {
 
     function ghostBatchCount() external view returns (uint256) {
         return _ghost.batchCount;
+    }
+
+    /// @notice Settlement's id (the results hash) of the ghost model's `ordinal`-th SIGNED batch.
+    function batchIdOf(uint256 ordinal) external view returns (uint256) {
+        return _ghost.batchIdOf[ordinal];
     }
 
     /// @notice Items settled per tier, and their value, by the ghost model.
