@@ -27,8 +27,19 @@ export default defineConfig({
       },
     },
     solidity: {
-      // A fixed seed keeps fuzz runs reproducible in CI; raise `runs` locally for a deeper search.
-      fuzz: { runs: 256, seed: "0x7469657270726f6f66" },
+      // Two profiles (`--test-profile <name>`, or HARDHAT_TEST_PROFILE): `default` runs with every
+      // `npx hardhat test solidity` (CI); `deep` searches longer, on demand (`npm run test:invariants:deep`).
+      // A fixed seed keeps both reproducible. Invariant tests: `runs` call sequences of `depth` calls each.
+      profiles: {
+        default: {
+          fuzz: { runs: 256, seed: "0x7469657270726f6f66" },
+          invariant: { runs: 64, depth: 40, failOnRevert: true },
+        },
+        deep: {
+          fuzz: { runs: 1024, seed: "0x7469657270726f6f66" },
+          invariant: { runs: 256, depth: 100, failOnRevert: true },
+        },
+      },
     },
   },
   typechain: {

@@ -102,8 +102,9 @@ estimates of the whole transaction (21,000 base and calldata included), on the s
 |---|---|---|---|---|---|
 ${rows.join("\n")}
 
-With the dispute path a batch writes one results hash (new word), one held entry per provider (new word), bumps the
-batch counter and emits two events; each SIGNED item adds one keccak leaf in memory instead of an earnings update.
+With the dispute path a batch writes one held entry per provider (a new word, keyed by the batch's results hash, which
+is the batch id) instead of crediting the provider's earnings (an existing word), reads the dispute configuration and
+emits two events; each SIGNED item adds one keccak leaf in memory.
 
 A challenge of result 50 in a 100-record batch (all 100 records in calldata, a \`Linear_4\` Groth16 verification, the
 payment reversal and two slash transfers): **${challengeReceipt.gasUsed} gas**.

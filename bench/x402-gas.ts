@@ -130,8 +130,14 @@ SIGNED ${target(Tier.SIGNED) ? "met" : "NOT met"}, TEE ${target(Tier.TEE) ? "met
 - batched: per item only the order's link in the pair's hash chain (one keccak); per (client, provider) one voucher
   signature and one write of the pair's state.
 - SIGNED, in every scheme: the deployment wires the dispute path, so what SIGNED items pay is held per (batch,
-  provider) for the challenge window: per batch one results hash and one held entry per provider (two new storage
-  words) and the batch counter, per item one leaf hash in memory (\`bench/disputes-gas.md\`).
+  provider) for the challenge window: per batch one held entry per provider, keyed by the batch's results hash (one
+  new storage word here), per item one leaf hash in memory (\`bench/disputes-gas.md\`).
+- Where a steady-state batched item's gas goes (TEE; \`npm run bench:x402-gas-trace\` traces the batch):
+  calldata ≈ 5,370 (an ABI-encoded \`Item\` is ~590 bytes), the \`ItemSettled\` log ≈ 3,150 (three indexed topics,
+  five data words), the result signature's ecrecover ≈ 3,220, the rest is the item's checks and bookkeeping (order
+  and result hashes, voucher chain, caches) plus its share of the per-batch storage writes (voucher states, deposits,
+  request-id bitmap words, tier statistics). The statistics epoch is emitted once per batch (\`BatchSettled\`), not
+  per item.
 `;
 writeFileSync(OUTPUT, table);
 console.log(table);

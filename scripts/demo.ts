@@ -7,6 +7,7 @@
 import { formatUnits } from "ethers";
 import { network } from "hardhat";
 
+import { heldSignedEarnings } from "../sdk/disputes/records.js";
 import { requestInference, sampleInput, setUpScenario } from "../sdk/local/scenario.js";
 import type { SettlementItem } from "../sdk/settlement/item.js";
 import { measureTierGas, submitBatch } from "../sdk/settlement/submit.js";
@@ -76,8 +77,7 @@ console.table(
 );
 const providerAddress = await scenario.provider.getAddress();
 const earnings = await system.settlement.earningsOf(providerAddress);
-const batchId = await system.settlement.signedBatchCount();
-const held = batchId === 0n ? 0n : (await system.settlement.heldEarnings(batchId, providerAddress)).amount;
+const held = await heldSignedEarnings(system.settlement, providerAddress);
 console.log(
   `provider earnings: ${formatUnits(earnings, 6)} tUSD, plus ${formatUnits(held, 6)} tUSD of SIGNED items held for the challenge window`,
 );

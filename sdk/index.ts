@@ -118,6 +118,7 @@ export {
 export { modelWeights, weightsCommitment, type ModelWeights, type WeightsWitness } from "./zk/modelWeights.js";
 export {
   fetchSignedBatch,
+  heldSignedEarnings,
   signedBatchHash,
   signedBatchesFromLogs,
   signedResultLeaf,
@@ -127,7 +128,10 @@ export {
 export { challengeSignedResult, proveContradiction, type Contradiction } from "./disputes/challenge.js";
 export {
   ITEM_SETTLED_TOPIC,
+  BATCH_SETTLED_TOPIC,
+  decodeBatchEpoch,
   decodeItemSettled,
+  encodeBatchLogs,
   encodeItemSettled,
   type RpcLog,
   type SettledItem,
@@ -205,3 +209,17 @@ export {
 } from "./x402/client.js";
 export { checkResult, decodeZkProof, type ResultCheck, type ResultToCheck } from "./x402/checkResult.js";
 export { confirmSettlement, type SettlementStatus } from "./x402/confirm.js";
+export {
+  GAS_SNAPSHOT_COMMAND,
+  GAS_TOLERANCE,
+  allowedDrift,
+  compareGasSnapshots,
+  formatGasComparison,
+  parseGasSnapshot,
+  type GasComparison,
+  type GasPathComparison,
+  type GasPathStatus,
+  type GasPaths,
+  type GasSnapshot,
+  type GasTolerance,
+} from "./gas/snapshot.js";

@@ -71,24 +71,23 @@ contract SignedResultDisputes is ISignedResultDisputes {
         _punish(batchId, record, provenOutputHash);
     }
 
-    /// @dev Checks that `records` are the committed batch, that the window of result `index` is open and that it was
-    /// not slashed before. Returns its leaf.
+    /// @dev Checks that `records` are the committed batch `batchId` (they hash to it, and settlement holds an entry
+    /// under it for the disputed result's provider), that the window of result `index` is open and that it was not
+    /// slashed before. Returns its leaf.
     function _checkOpen(
         uint256 batchId,
         SignedResults.Record[] calldata records,
         uint256 index
     ) private view returns (bytes32 leaf) {
-        ISignedResultCommitments ledger = ISignedResultCommitments(settlement);
-        bytes32 committed = ledger.signedBatchHash(batchId);
-        if (committed == bytes32(0)) revert DisputesUnknownBatch(batchId);
         uint256 count = records.length;
         if (index >= count) revert DisputesIndexOutOfRange(batchId, index, count);
         bytes32[] memory leaves = new bytes32[](count);
         for (uint256 i; i < count; ++i) leaves[i] = SignedResults.leaf(records[i]);
         bytes32 presented = SignedResults.batchHash(leaves, count);
-        if (presented != committed) revert DisputesRecordsMismatch(batchId, committed, presented);
+        if (uint256(presented) != batchId) revert DisputesRecordsMismatch(batchId, bytes32(batchId), presented);
         bytes32 requestId = records[index].requestId;
-        uint64 closedAt = ledger.heldEarnings(batchId, records[index].provider).releaseAt;
+        uint64 closedAt = ISignedResultCommitments(settlement).heldEarnings(batchId, records[index].provider).releaseAt;
+        if (closedAt == 0) revert DisputesUnknownBatch(batchId);
         if (block.timestamp >= closedAt) revert DisputesWindowClosed(batchId, requestId, closedAt);
         leaf = leaves[index];
         if (_slashed[leaf]) revert DisputesAlreadySlashed(batchId, requestId);

@@ -164,8 +164,10 @@ interface IInferenceSettlement {
     error SettlementDuplicateVoucher(address client, address provider);
     /// @notice A voucher of the batch covers none of its items.
     error SettlementVoucherUnused(address client, address provider);
-    /// @notice A range of epochs is empty or reversed.
+    /// @notice A range of epochs is reversed, or longer than 1024 epochs.
     error SettlementInvalidEpochRange(uint64 fromEpoch, uint64 toEpoch);
+    /// @notice The deposit would exceed 2^256 - 1 (no account holds that many tokens).
+    error SettlementDepositOverflow(address client, uint256 balance, uint256 amount);
 
     /// @notice Tokens were added to a client's deposit.
     event Deposited(address indexed client, address indexed from, uint256 amount, uint256 newBalance);
@@ -175,7 +177,8 @@ interface IInferenceSettlement {
     event Withdrawn(address indexed client, address indexed to, uint256 amount, uint256 newBalance);
     /// @notice A provider withdrew its earnings.
     event EarningsWithdrawn(address indexed provider, address indexed to, uint256 amount);
-    /// @notice An item settled: the client paid `price` to the provider.
+    /// @notice An item settled: the client paid `price` to the provider. Its statistics epoch is the batch's, in the
+    /// `BatchSettled` event that follows the batch's items in the same transaction.
     event ItemSettled(
         bytes32 indexed requestId,
         address indexed client,
@@ -184,8 +187,7 @@ interface IInferenceSettlement {
         Tier tier,
         uint256 price,
         bytes32 inputHash,
-        bytes32 outputHash,
-        uint64 epoch
+        bytes32 outputHash
     );
     /// @notice In `Partial` mode an item was skipped; `reason` is the ABI-encoded custom error.
     event ItemRejected(uint256 indexed index, bytes32 indexed requestId, address indexed client, bytes reason);
@@ -200,8 +202,9 @@ interface IInferenceSettlement {
         uint256 totalPaid,
         bytes32 ordersHead
     );
-    /// @notice A batch finished.
-    event BatchSettled(address indexed submitter, Mode mode, uint256 settled, uint256 rejected);
+    /// @notice A batch finished; its settled items (the `ItemSettled` events before this one in the transaction) count
+    /// in statistics epoch `epoch` (`epochOf(block.timestamp)`), once per batch rather than once per item.
+    event BatchSettled(address indexed submitter, Mode mode, uint256 settled, uint256 rejected, uint64 epoch);
 
     /// @notice Settles `items`; see `Mode`. Returns how many settled. `Voucher` items need `settleWithVouchers`.
     /// Reverts with `SettlementPaused` while the pause guard's settlement scope is paused.
@@ -250,9 +253,10 @@ interface IInferenceSettlement {
     /// @notice The EIP-712 digest an enclave or signer signs for a result.
     function resultDigest(Item calldata item) external view returns (bytes32);
 
-    /// @notice The epoch that `timestamp` falls in.
+    /// @notice The epoch that `timestamp` falls in; reverts (SafeCast) if it does not fit in 64 bits.
     function epochOf(uint256 timestamp) external view returns (uint64);
 
-    /// @notice Per-tier statistics of epochs `fromEpoch..toEpoch` (inclusive), indexed [epoch - fromEpoch][tier].
+    /// @notice Per-tier statistics of epochs `fromEpoch..toEpoch` (inclusive, at most 1024 of them: a longer range
+    /// would run out of gas), indexed [epoch - fromEpoch][tier].
     function getTierStats(uint64 fromEpoch, uint64 toEpoch) external view returns (TierStat[3][] memory);
 }

@@ -3,10 +3,12 @@ pragma solidity ^0.8.24;
 
 /// @title ISignedResultCommitments
 /// @notice Settlement's side of SIGNED-tier disputes. Each `settle` call that settles SIGNED items commits them with
-/// one hash (`SignedResults.batchHash` of their `SignedResults.leaf`s, in item order) under a new batch id, and holds
-/// what those items paid each provider, one entry per (batch, provider), until the challenge window ends. The dispute
+/// one hash (`SignedResults.batchHash` of their `SignedResults.leaf`s, in item order), which is the batch's id
+/// (`batchId = uint256(resultsHash)`), and holds what those items paid each provider, one entry per (batch,
+/// provider), until the challenge window ends; an entry with a nonzero `releaseAt` is what marks the batch committed.
+/// Two batches never share an id: every leaf names a (client, request id) that settles only once. The dispute
 /// contract reverses the payment of a result a ZK proof shows wrong while it is held. Nothing here writes storage
-/// per item.
+/// per item, and per batch only the held entries.
 interface ISignedResultCommitments {
     /// @notice What one provider earned with SIGNED items of one batch, held until `releaseAt`.
     struct HeldEarnings {
@@ -18,6 +20,8 @@ interface ISignedResultCommitments {
     error SettlementNotDeployer(address caller);
     /// @notice The dispute path is wired already.
     error SettlementDisputesAlreadySet(address disputes);
+    /// @notice A batch with these results was committed before (cannot happen: request ids settle once).
+    error SettlementBatchAlreadyCommitted(uint256 batchId);
     /// @notice The dispute contract is not bound to this settlement, or has no challenge window.
     error SettlementInvalidDisputes(address disputes);
     /// @notice Only the dispute contract may reverse a payment.
@@ -70,12 +74,7 @@ interface ISignedResultCommitments {
     /// @notice Seconds a SIGNED payment is held (zero until the dispute path is wired).
     function challengeWindow() external view returns (uint64);
 
-    /// @notice How many batches committed SIGNED results; batch ids are 1..signedBatchCount.
-    function signedBatchCount() external view returns (uint256);
-
-    /// @notice The results hash of a batch (zero for an unknown id).
-    function signedBatchHash(uint256 batchId) external view returns (bytes32);
-
-    /// @notice A provider's held SIGNED earnings of a batch; `releaseAt` stays set after release (amount zero).
+    /// @notice A provider's held SIGNED earnings of a batch; `releaseAt` stays set after release (amount zero), and is
+    /// zero only if the batch (its results hash) was never committed or the provider had no SIGNED item in it.
     function heldEarnings(uint256 batchId, address provider) external view returns (HeldEarnings memory);
 }

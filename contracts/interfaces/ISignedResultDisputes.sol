@@ -21,9 +21,9 @@ interface ISignedResultDisputes {
     error DisputesZeroAddress();
     /// @notice A constructor parameter is out of range.
     error DisputesInvalidParameter(string name);
-    /// @notice No batch has this id.
+    /// @notice No batch with these results was committed (the records hash to `batchId`, but nothing is held under it).
     error DisputesUnknownBatch(uint256 batchId);
-    /// @notice The records presented do not hash to the batch's committed hash.
+    /// @notice The records presented do not hash to the batch id (a batch's id is its results hash).
     error DisputesRecordsMismatch(uint256 batchId, bytes32 committed, bytes32 presented);
     /// @notice The index is not in the batch.
     error DisputesIndexOutOfRange(uint256 batchId, uint256 index, uint256 results);
@@ -60,7 +60,8 @@ interface ISignedResultDisputes {
     );
 
     /// @notice Disputes result `index` of batch `batchId` with a proof that the model gives `provenOutputHash`.
-    /// @param records Every SIGNED record of the batch, in order (see `SignedResults`).
+    /// @param batchId The batch's results hash, as `ISignedResultCommitments.SignedBatchCommitted` names it.
+    /// @param records Every SIGNED record of the batch, in order (see `SignedResults`): they must hash to `batchId`.
     /// @param proof abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c) for the public signals
     /// [inputHash, provenOutputHash, requestId].
     function challenge(

@@ -22,10 +22,35 @@ library ZkStatement {
     /// well-formed ZK proofs of its model: one `verifyAll` call per model with several such items (N + 3 pairings
     /// instead of 4N). A group that fails (a false proof among them) is left unmarked: settlement then verifies its
     /// items one by one (`verifyOne`), which names the false one. Models that do not accept ZK are skipped.
+    /// @param modelRegistry The settlement's `IModelRegistry`.
+    /// @param settleArgs The settlement call's ABI-encoded arguments (`msg.data[4:]` of `settle` or
+    /// `settleWithVouchers`, whose first argument is `Item[] items`). Passed as bytes rather than as `Item[]` so that
+    /// this external function's ABI has only canonical types (a library's ABI names enums and contracts by their
+    /// Solidity names, which ABI tools refuse).
     function verifyItems(
+        address modelRegistry,
+        bytes calldata settleArgs
+    ) external view returns (bool[] memory verified) {
+        IInferenceSettlement.Item[] calldata items;
+        // Safe: points `items` at the `Item[]` whose ABI offset is the first word of `settleArgs`, as the ABI decoder
+        // would for the settlement's own call. Every offset inside is relative, so each read below, done through
+        // Solidity's checked calldata accessors, sees the same bytes settlement sees in its `msg.data`. (Reads past the
+        // end of `settleArgs` would read its zero padding where settlement would revert: settlement's own accessor
+        // reverts on such an item in its item loop, so no batch with one settles; and a proof verified here proves its
+        // item's statement whatever its bytes.)
+        assembly ("memory-safe") {
+            let at := add(settleArgs.offset, calldataload(settleArgs.offset))
+            items.length := calldataload(at)
+            items.offset := add(at, 0x20)
+        }
+        return _verifyItems(IModelRegistry(modelRegistry), items);
+    }
+
+    /// @dev `verifyItems` over the decoded items.
+    function _verifyItems(
         IModelRegistry modelRegistry,
         IInferenceSettlement.Item[] calldata items
-    ) external view returns (bool[] memory verified) {
+    ) private view returns (bool[] memory verified) {
         uint256 count = items.length;
         verified = new bool[](count);
         bytes32[] memory models = new bytes32[](count);

@@ -36,6 +36,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     uint256 public constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
+    /// @dev The most epochs one `getTierStats` call returns: a longer range would run out of gas or memory.
+    uint64 private constant _MAX_STATS_EPOCHS = 1024;
+
     uint256 private constant _SIGNATURE_LENGTH = 65;
 
     /// @dev A pending withdrawal of a client's deposit.
@@ -57,10 +60,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @notice Seconds between a client's withdrawal request and the withdrawal, so that providers can settle
     /// results the client already received.
     uint64 public immutable withdrawalDelay;
-    /// @dev The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
-    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause. No public getter (EIP-170
-    /// size): the `PauseGuard` address is in the deployment and in the constructor arguments.
-    IPauseGuard private immutable _pauseGuard;
+    /// @notice The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
+    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause.
+    IPauseGuard public immutable pauseGuard;
 
     mapping(address client => uint256) private _deposits;
     mapping(address provider => uint256) private _earnings;
@@ -70,13 +72,12 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     mapping(uint64 epoch => TierStat[3]) private _tierStats;
     mapping(address client => mapping(address provider => VoucherState)) private _voucherStates;
 
-    // SIGNED-result disputes (ISignedResultCommitments): per batch with SIGNED items, one slot read, one results hash
-    // and one held entry per provider written, the batch counter bumped; nothing written per item.
-    /// @dev The dispute path, its window and the last batch id, packed in one slot.
+    // SIGNED-result disputes (ISignedResultCommitments): per batch with SIGNED items, one slot read and one held entry
+    // per provider written (keyed by the batch's results hash); nothing written per item.
+    /// @dev The dispute path and its window, packed in one slot.
     struct DisputeConfig {
         address disputes;
         uint64 challengeWindow;
-        uint32 signedBatchCount;
     }
     /// @dev SIGNED items of the batch being settled: their leaves and what they pay each provider. The dispute
     /// configuration is read and the arrays allocated (`capacity` entries) at the first SIGNED item, so batches
@@ -96,7 +97,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev Who may call `setDisputes`, once.
     address private immutable _deployer;
     DisputeConfig private _disputeConfig;
-    mapping(uint256 batchId => bytes32 resultsHash) private _signedBatchHashes;
     mapping(uint256 batchId => mapping(address provider => HeldEarnings)) private _held;
 
     constructor(
@@ -122,7 +122,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         teeRegistry = teeRegistry_;
         epochLength = epochLength_;
         withdrawalDelay = withdrawalDelay_;
-        _pauseGuard = pauseGuard_;
+        pauseGuard = pauseGuard_;
         _deployer = msg.sender;
     }
 
@@ -202,14 +202,30 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         Voucher[] calldata vouchers,
         Mode mode
     ) external nonReentrant returns (uint256 settled) {
+        // A signature length word near 2^64 would make the copy of `vouchers` to memory panic (0x41).
+        for (uint256 j; j < vouchers.length; ++j) _checkSignatureLength(vouchers[j]);
         return _settle(items, vouchers, mode);
+    }
+
+    /// @dev Reverts without data, like the rest of the ABI decoder, if `voucher`'s signature length word exceeds the
+    /// calldata size: copying the voucher to memory would panic (0x41) on a length near 2^64 instead. Every other
+    /// malformation is left to the decoder.
+    function _checkSignatureLength(Voucher calldata voucher) private pure {
+        // Safe: reads calldata only; an offset that wraps or points past calldata reads some word or zero, and a
+        // well-formed voucher's signature lies within calldata.
+        assembly ("memory-safe") {
+            if gt(calldataload(add(voucher, calldataload(add(voucher, 0x80)))), calldatasize()) {
+                revert(0, 0)
+            }
+        }
     }
 
     /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
     /// tier and payment; a verified item is paid, then applied; finally the vouchers' state is written once each.
     function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
-        if (_pauseGuard.settlementPaused()) revert SettlementPaused();
+        if (pauseGuard.settlementPaused()) revert SettlementPaused();
         uint256 count = items.length;
+        uint256 rejected; // items skipped in Partial mode
         if (count == 0) revert SettlementEmptyBatch();
         Batch memory batch;
         batch.epoch = epochOf(block.timestamp);
@@ -221,7 +237,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         batch.signed.capacity = count;
         InferenceTypedData.ItemHead memory head; // one buffer, refilled for each item
         if (vouchers.length != 0) _checkVouchers(items, head, batch);
-        // A voucher batch's first pass already saw every item: without ZK items there is nothing to batch-verify.
         bool[] memory zkVerified = _batchVerifyZkProofs(items, vouchers.length != 0, batch.hasZkItems);
         for (uint256 i; i < count; ++i) {
             Item calldata item;
@@ -247,16 +262,17 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             if (reason.length != 0) {
                 if (mode == Mode.Atomic) _revertWith(reason);
                 emit ItemRejected(i, head.requestId, head.client, reason);
+                ++rejected;
                 continue;
             }
             _apply(head, batch);
-            ++settled;
         }
+        settled = count - rejected;
         _storeRequestWord(batch);
         _recordTierStats(batch);
         if (vouchers.length != 0) _redeemVouchers(batch);
         if (batch.signed.leafCount != 0) _commitSignedBatch(batch.signed);
-        emit BatchSettled(msg.sender, mode, settled, count - settled);
+        emit BatchSettled(msg.sender, mode, settled, rejected, batch.epoch);
     }
 
     /// @dev The EIP-712 digest of `structHash` in this contract's domain (`_hashTypedDataV4` with the domain separator
@@ -365,17 +381,8 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     ) private view returns (bytes32[] memory heads) {
         Voucher[] memory vouchers = batch.vouchers;
         uint256 voucherCount = vouchers.length;
-        heads = new bytes32[](voucherCount);
+        heads = _storedVoucherHeads(vouchers);
         batch.orderHashes = new bytes32[](items.length);
-        for (uint256 j; j < voucherCount; ++j) {
-            (address client, address provider) = (vouchers[j].client, vouchers[j].provider);
-            for (uint256 k; k < j; ++k) {
-                if (vouchers[k].client == client && vouchers[k].provider == provider) {
-                    revert SettlementDuplicateVoucher(client, provider);
-                }
-            }
-            heads[j] = _voucherStates[client][provider].ordersHead;
-        }
         uint256 last; // the voucher of the previous voucher item: consecutive items usually share one
         (address lastClient, address lastProvider) = (vouchers[0].client, vouchers[0].provider);
         for (uint256 i; i < items.length; ++i) {
@@ -401,13 +408,31 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             bytes32 orderHash = InferenceTypedData.hashOrder(head);
             heads[last] = InferenceTypedData.chainOrder(heads[last], orderHash);
             batch.orderHashes[i] = orderHash;
-            batch.voucherOf[i] = last + 1;
+            // last < voucherCount: no overflow.
+            unchecked {
+                batch.voucherOf[i] = last + 1;
+            }
         }
         for (uint256 j; j < voucherCount; ++j) {
             // A chain that took no order still ends at the stored head.
             if (heads[j] == _voucherStates[vouchers[j].client][vouchers[j].provider].ordersHead) {
                 revert SettlementVoucherUnused(vouchers[j].client, vouchers[j].provider);
             }
+        }
+    }
+
+    /// @dev The stored order-chain head of each voucher's pair. Reverts on two vouchers for one pair.
+    function _storedVoucherHeads(Voucher[] memory vouchers) private view returns (bytes32[] memory heads) {
+        uint256 voucherCount = vouchers.length;
+        heads = new bytes32[](voucherCount);
+        for (uint256 j; j < voucherCount; ++j) {
+            (address client, address provider) = (vouchers[j].client, vouchers[j].provider);
+            for (uint256 k; k < j; ++k) {
+                if (vouchers[k].client == client && vouchers[k].provider == provider) {
+                    revert SettlementDuplicateVoucher(client, provider);
+                }
+            }
+            heads[j] = _voucherStates[client][provider].ordersHead;
         }
     }
 
@@ -471,10 +496,11 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             return abi.encodeWithSelector(SettlementPriceBelowModelPrice.selector, requestId, head.price, terms.price);
         }
         // Items paid by a voucher had their order hashed when the pair's chain was checked.
-        bytes32 orderHash = batch.voucherOf[index] != 0 ? batch.orderHashes[index] : InferenceTypedData.hashOrder(head);
+        uint256 paidBy = batch.voucherOf[index];
+        bytes32 orderHash = paidBy != 0 ? batch.orderHashes[index] : InferenceTypedData.hashOrder(head);
         reason =
             head.payment == Payment.Voucher
-                ? _checkVoucherPayment(head, batch, batch.voucherOf[index])
+                ? _checkVoucherPayment(head, batch, paidBy)
                 : _checkPayment(item, head, orderHash, batch);
         if (reason.length != 0 || (head.tier == Tier.ZK && zkVerified)) return reason;
         if (head.tier == Tier.ZK) return _checkZkProof(item, terms.verifier, terms.weightsBinding);
@@ -524,14 +550,23 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         if (paidBy == 0) {
             return abi.encodeWithSelector(SettlementNoVoucher.selector, head.requestId, head.client, head.provider);
         }
-        VoucherRun memory run = batch.runs[paidBy - 1];
+        uint256 voucher;
+        // paidBy != 0 (checked above).
+        unchecked {
+            voucher = paidBy - 1;
+        }
+        VoucherRun memory run = batch.runs[voucher];
         if (run.error.length != 0) return run.error;
         uint256 price = head.price;
         if (price > run.remaining) {
             return abi.encodeWithSelector(SettlementVoucherExceeded.selector, head.requestId, run.remaining, price);
         }
-        VoucherRun memory first = run.clientVoucher == paidBy - 1 ? run : batch.runs[run.clientVoucher];
-        uint256 balance = first.deposit - first.pending;
+        VoucherRun memory first = run.clientVoucher == voucher ? run : batch.runs[run.clientVoucher];
+        uint256 balance;
+        // pending <= deposit: every debit added to pending was first checked against deposit - pending.
+        unchecked {
+            balance = first.deposit - first.pending;
+        }
         if (balance < price) {
             return abi.encodeWithSelector(SettlementInsufficientDeposit.selector, head.client, balance, price);
         }
@@ -554,19 +589,27 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             if (reason.length != 0) return reason;
         } else if (head.payment == Payment.Voucher) {
             // Debited from the deposit and credited to the provider once per client or voucher, in `_redeemVouchers`.
-            uint256 voucher = batch.voucherOf[index] - 1;
-            VoucherRun memory run = batch.runs[voucher];
-            // `_checkVoucherPayment` ensured the price is within what the voucher may still pay.
+            uint256 voucher;
+            // `_checkVoucherPayment` passed, so the item has a voucher: voucherOf[index] != 0.
             unchecked {
-                run.remaining -= price;
+                voucher = batch.voucherOf[index] - 1;
             }
-            run.spent += price;
-            (run.clientVoucher == voucher ? run : batch.runs[run.clientVoucher]).pending += price;
+            VoucherRun memory run = batch.runs[voucher];
             // A SIGNED item paid by voucher is disputable like any other: its leaf is committed and its price held
             // (not credited in `_redeemVouchers`). A reversal refunds the client's deposit; the voucher's `paid`
             // keeps counting it, so the client's later vouchers need not sign for it again, and the provider is
             // never paid it twice.
-            if (head.tier == Tier.SIGNED && _holdSigned(batch.signed, head)) run.held += price;
+            bool held = head.tier == Tier.SIGNED && _holdSigned(batch.signed, head);
+            // `_checkVoucherPayment` ensured price <= run.remaining and price <= deposit - pending of the client's
+            // first run. So remaining never underflows, spent + remaining stays what the voucher could pay at the
+            // start (at most its cumulative amount), held <= spent, and pending stays within the deposit: none
+            // overflows.
+            unchecked {
+                run.remaining -= price;
+                run.spent += price;
+                (run.clientVoucher == voucher ? run : batch.runs[run.clientVoucher]).pending += price;
+                if (held) run.held += price;
+            }
             return reason; // empty: no allocation
         } else {
             uint256 clientRun = _clientRun(batch, head.client);
@@ -647,14 +690,15 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @dev Per item, whether its ZK proof was verified together with the other ZK proofs of its model
     /// (`ZkStatement.verifyItems`). `scanned`: the voucher pass already saw every item and set `hasZkItems`; else the
-    /// items are scanned here. Batches without ZK items never call the library.
+    /// items are scanned here. Batches without ZK items never call the library, which reads the items from this call's
+    /// arguments (both entry points take `items` first).
     function _batchVerifyZkProofs(
         Item[] calldata items,
         bool scanned,
         bool hasZkItems
     ) private view returns (bool[] memory) {
         if (!scanned) hasZkItems = _hasZkItems(items);
-        return hasZkItems ? ZkStatement.verifyItems(modelRegistry, items) : new bool[](items.length);
+        return hasZkItems ? ZkStatement.verifyItems(address(modelRegistry), msg.data[4:]) : new bool[](items.length);
     }
 
     /// @dev ZK tier: the model's verifier must accept the proof for the item's statement (`ZkStatement`).
@@ -808,14 +852,16 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         uint8 tier = uint8(head.tier);
         batch.word |= 1 << (uint256(head.requestId) & 0xff);
         batch.wordDirty = true;
-        ++batch.tierCounts[tier];
+        // At most one count per item of the batch: no overflow.
+        unchecked {
+            ++batch.tierCounts[tier];
+        }
         batch.tierValues[tier] += price;
-        // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash, epoch), written
-        // out because it runs once per item and the head's words are already clean in memory (saves Solidity's
-        // field-by-field re-encoding, some 300 gas per item).
+        // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash), written out
+        // because it runs once per item and the head's words are already clean in memory (saves Solidity's
+        // field-by-field re-encoding, some 300 gas per item). The epoch is the batch's, in `BatchSettled`.
         bytes32 topic = ItemSettled.selector;
-        uint64 epoch = batch.epoch;
-        // Safe: reads words of `head` and writes the six data words past the free memory pointer without moving it
+        // Safe: reads words of `head` and writes the five data words past the free memory pointer without moving it
         // (scratch use only). Topics and data follow the ABI of `ItemSettled`.
         assembly ("memory-safe") {
             let data := mload(0x40)
@@ -823,8 +869,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
             mstore(add(data, 0x20), mload(add(head, 0x80))) // tier
             mstore(add(data, 0x40), mload(add(head, 0xe0))) // price
             mcopy(add(data, 0x60), add(head, 0xa0), 0x40) // inputHash, outputHash
-            mstore(add(data, 0xa0), epoch)
-            log4(data, 0xc0, topic, mload(head), mload(add(head, 0x40)), mload(add(head, 0x60)))
+            log4(data, 0xa0, topic, mload(head), mload(add(head, 0x40)), mload(add(head, 0x60)))
         }
     }
 
@@ -896,15 +941,17 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         }
     }
 
-    /// @dev Stores the batch's results hash under a new batch id and holds each provider's SIGNED earnings until the
-    /// window ends: 1 + (number of providers) new storage words per batch.
+    /// @dev Commits the batch under its results hash (the batch id) and holds each provider's SIGNED earnings until
+    /// the window ends: one new storage word per provider of the batch, nothing else. The entry's nonzero `releaseAt`
+    /// is what marks the batch committed.
     function _commitSignedBatch(SignedBatchBuilder memory batch) private {
-        DisputeConfig memory config = batch.config;
-        uint32 batchId = ++config.signedBatchCount; // checked: reverts after 2^32 - 1 batches
-        _disputeConfig.signedBatchCount = batchId;
-        uint64 releaseAt = uint64(block.timestamp) + config.challengeWindow;
+        uint64 releaseAt = uint64(block.timestamp) + batch.config.challengeWindow;
         bytes32 resultsHash = SignedResults.batchHash(batch.leaves, batch.leafCount);
-        _signedBatchHashes[batchId] = resultsHash;
+        uint256 batchId = uint256(resultsHash);
+        // Never true: every leaf names a (client, request id) that settles only once, so no two batches have the same
+        // leaves. Checked anyway, so that held earnings are never overwritten (costs a warm read: the slot is written
+        // next).
+        if (_held[batchId][batch.providers[0]].releaseAt != 0) revert SettlementBatchAlreadyCommitted(batchId);
         for (uint256 p; p < batch.providerCount; ++p) {
             address provider = batch.providers[p];
             uint256 amount = batch.amounts[p];
@@ -972,16 +1019,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     }
 
     /// @inheritdoc ISignedResultCommitments
-    function signedBatchCount() external view returns (uint256) {
-        return _disputeConfig.signedBatchCount;
-    }
-
-    /// @inheritdoc ISignedResultCommitments
-    function signedBatchHash(uint256 batchId) external view returns (bytes32) {
-        return _signedBatchHashes[batchId];
-    }
-
-    /// @inheritdoc ISignedResultCommitments
     function heldEarnings(uint256 batchId, address provider) external view returns (HeldEarnings memory) {
         return _held[batchId][provider];
     }
@@ -992,7 +1029,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     function depositFor(address client, uint256 amount) external {
         if (client == address(0)) revert SettlementZeroAddress();
         if (amount == 0) revert SettlementZeroAmount();
-        uint256 newBalance = _deposits[client] + amount;
+        uint256 balance = _deposits[client];
+        if (amount > type(uint256).max - balance) revert SettlementDepositOverflow(client, balance, amount);
+        uint256 newBalance = balance + amount;
         _deposits[client] = newBalance;
         emit Deposited(client, msg.sender, amount, newBalance);
         // Credits `amount` before the transfer (checks-effects-interactions); tokens that take a fee on transfer
@@ -1072,6 +1111,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @inheritdoc IInferenceSettlement
     function voucherDigest(Voucher calldata voucher) external view returns (bytes32) {
+        _checkSignatureLength(voucher);
         return _hashTypedDataV4(InferenceTypedData.hashVoucher(voucher));
     }
 
@@ -1082,12 +1122,14 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
 
     /// @inheritdoc IInferenceSettlement
     function epochOf(uint256 timestamp) public view returns (uint64) {
-        return uint64(timestamp / epochLength);
+        return SafeCast.toUint64(timestamp / epochLength);
     }
 
     /// @inheritdoc IInferenceSettlement
     function getTierStats(uint64 fromEpoch, uint64 toEpoch) external view returns (TierStat[3][] memory stats) {
-        if (toEpoch < fromEpoch) revert SettlementInvalidEpochRange(fromEpoch, toEpoch);
+        if (toEpoch < fromEpoch || toEpoch - fromEpoch >= _MAX_STATS_EPOCHS) {
+            revert SettlementInvalidEpochRange(fromEpoch, toEpoch);
+        }
         stats = new TierStat[3][](uint256(toEpoch - fromEpoch) + 1);
         for (uint256 i; i < stats.length; ++i) {
             stats[i] = _tierStats[fromEpoch + uint64(i)];

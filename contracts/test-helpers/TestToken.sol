@@ -29,6 +29,9 @@ contract TestToken is ERC20, ERC20Permit, Ownable, IERC3009 {
 
     mapping(address authorizer => mapping(bytes32 nonce => bool)) private _authorizationStates;
 
+    /// @notice Minting `amount` would take the total supply past 2^256 - 1.
+    error TestTokenSupplyOverflow(uint256 totalSupply, uint256 amount);
+
     constructor(
         string memory name_,
         string memory symbol_,
@@ -42,6 +45,9 @@ contract TestToken is ERC20, ERC20Permit, Ownable, IERC3009 {
 
     /// @notice Mints `amount` to `to`; only the owner.
     function mint(address to, uint256 amount) external onlyOwner {
+        // OpenZeppelin's ERC20 would panic (0x11) on the overflow: name it instead.
+        uint256 supply = totalSupply();
+        if (amount > type(uint256).max - supply) revert TestTokenSupplyOverflow(supply, amount);
         _mint(to, amount);
     }
 

@@ -13,7 +13,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { JsonRpcProvider } from "ethers";
 
 import { svgToPng, tierMixSvg } from "../../sdk/stats/chart.js";
-import { encodeItemSettled } from "../../sdk/stats/events.js";
+import { encodeBatchLogs } from "../../sdk/stats/events.js";
 import { SettlementIndexer, ingestLogs } from "../../sdk/stats/indexer.js";
 import { epochMix, formatStatsReport } from "../../sdk/stats/report.js";
 import { StatsStore } from "../../sdk/stats/store.js";
@@ -74,7 +74,7 @@ if (opts.synthetic !== undefined) {
   let lastBlock = 0;
   for (const batch of syntheticHistory({ seed: opts.seed, items: opts.synthetic, epochs: opts.epochs })) {
     const blockHash = `0x${batch.blockNumber.toString(16).padStart(64, "0")}`;
-    for (const item of batch.items) logs.push(encodeItemSettled(item, { ...extra, blockHash }));
+    logs.push(...encodeBatchLogs(batch.items, { ...extra, blockHash }));
     lastBlock = batch.blockNumber;
     if (logs.length >= 50_000) {
       stored += ingestLogs(store, logs, { blocks: [], lastBlock, pruneBelow: 0 });

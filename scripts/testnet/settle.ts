@@ -13,6 +13,7 @@ import path from "node:path";
 import { formatUnits } from "ethers";
 import { network } from "hardhat";
 
+import { signedBatchesFromLogs } from "../../sdk/disputes/records.js";
 import { testnet } from "../../sdk/testnet/networks.js";
 import {
   deployTierproof,
@@ -57,7 +58,9 @@ for (const outcome of batch.outcomes)
   );
 // SIGNED payments are held per batch until the dispute window closes (then `releaseSignedEarnings`).
 const settlement = deployment.settlement;
-const held = await settlement.heldEarnings(await settlement.signedBatchCount(), me);
+const receipt = await settlement.runner!.provider!.getTransactionReceipt(batch.transactionHash);
+const [signedBatch] = signedBatchesFromLogs(settlement.interface, receipt!.logs);
+const held = await settlement.heldEarnings(signedBatch.batchId, me);
 console.log(
   `provider earnings: ${formatUnits(await settlement.earningsOf(me), decimals)} ${symbol} withdrawable, ` +
     `${formatUnits(held.amount, decimals)} ${symbol} held until ${new Date(Number(held.releaseAt) * 1000).toISOString()} ` +

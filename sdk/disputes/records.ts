@@ -17,6 +17,7 @@ export interface SignedResultRecord {
 
 /** A committed batch of SIGNED results, rebuilt from the settlement transaction's events. */
 export interface SignedBatch {
+  /** The batch's id: its results hash, as a number (`uint256(resultsHash)` on chain). */
   batchId: bigint;
   resultsHash: Hex;
   releaseAt: bigint;
@@ -83,7 +84,11 @@ export function signedBatchesFromLogs(settlementInterface: Interface, logs: read
         transactionHash: log.transactionHash,
         blockNumber: log.blockNumber,
       };
-      if (BigInt(pending.length) !== parsed.args.results || signedBatchHash(pending) !== batch.resultsHash) {
+      if (
+        BigInt(pending.length) !== parsed.args.results ||
+        signedBatchHash(pending) !== batch.resultsHash ||
+        BigInt(batch.resultsHash) !== batch.batchId
+      ) {
         throw new Error(`batch ${batch.batchId}: the SIGNED items of ${log.transactionHash} do not match its hash`);
       }
       batches.push(batch);
@@ -95,7 +100,8 @@ export function signedBatchesFromLogs(settlementInterface: Interface, logs: read
 
 /** Finds SIGNED batch `batchId` on chain: its commit event, then the records from the same transaction. */
 export async function fetchSignedBatch(settlement: InferenceSettlement, batchId: bigint): Promise<SignedBatch> {
-  if (batchId <= 0n) throw new RangeError(`batch ids start at 1, got ${batchId}`);
+  if (batchId <= 0n || batchId >= 1n << 256n)
+    throw new RangeError(`a batch id is a nonzero 256-bit hash, got ${batchId}`);
   const events = await settlement.queryFilter(settlement.filters.SignedBatchCommitted(batchId));
   if (events.length !== 1) throw new Error(`batch ${batchId}: expected one commit event, found ${events.length}`);
   const receipt = await events[0].getTransactionReceipt();
@@ -104,4 +110,15 @@ export async function fetchSignedBatch(settlement: InferenceSettlement, batchId:
   const batch = signedBatchesFromLogs(settlement.interface, logs).find((b) => b.batchId === batchId);
   if (batch === undefined) throw new Error(`batch ${batchId} not found in ${receipt.hash}`);
   return batch;
+}
+
+/**
+ * What `provider` has held for the challenge window over every committed SIGNED batch: the sum of its
+ * `heldEarnings(batchId, provider)` over the batch ids of the settlement's `SignedBatchCommitted` events.
+ */
+export async function heldSignedEarnings(settlement: InferenceSettlement, provider: string): Promise<bigint> {
+  const events = await settlement.queryFilter(settlement.filters.SignedBatchCommitted());
+  let held = 0n;
+  for (const event of events) held += (await settlement.heldEarnings(event.args.batchId, provider)).amount;
+  return held;
 }

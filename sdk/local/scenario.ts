@@ -2,7 +2,7 @@ import { Wallet, id, type Signer, type TypedDataDomain } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { inferLinear, loadLinearModel, type LinearModel } from "../models/linear.js";
-import { Payment, toBytes32, type Hex } from "../settlement/item.js";
+import { Payment, type Hex } from "../settlement/item.js";
 import { authorizeExactPayment, encodeExactAuthorization } from "../settlement/payments.js";
 import { VoucherSession, type Voucher } from "../settlement/vouchers.js";
 import { modelIdFor } from "../settlement/modelIds.js";
@@ -12,10 +12,9 @@ import { EnclaveProver, SignerProver, ZkProver, type ResultProver } from "../set
 import { RequestIdAllocator } from "../settlement/requestIds.js";
 import { readDomain, signOrder } from "../settlement/typedData.js";
 import { SimulatedEnclave } from "../tee/enclave.js";
-import { ALL_TIERS, Tier, tierMask } from "../tiers.js";
-import { weightsCommitment } from "../zk/modelWeights.js";
+import { Tier } from "../tiers.js";
 import { deployLocalSystem, type LocalSystem } from "./deploy.js";
-import { fundClient, onboardDcapEnclave, onboardSigner } from "./onboarding.js";
+import { fundClient, onboardDcapEnclave, onboardSigner, registerCircuitModel } from "./onboarding.js";
 
 /** The circuit instance the local scenario serves. */
 export const SCENARIO_CIRCUIT = "Linear_4";
@@ -64,20 +63,16 @@ export async function setUpScenario(
 
   const model = loadLinearModel(SCENARIO_CIRCUIT);
   const modelId = modelIdFor(await admin.getAddress(), SCENARIO_CIRCUIT);
-  const verifier = await system.linear4Verifier.getAddress();
-  await (
-    await system.modelRegistry.connect(admin).registerModel(modelId, {
-      verifier,
-      verifyingKeyHash: await system.linear4Verifier.verifyingKeyHash(),
-      weightsCommitment: toBytes32(weightsCommitment(SCENARIO_CIRCUIT)),
-      privateWeights: false,
-      inputSize: model.weights.length,
-      outputSize: 1,
-      fracBits: model.fracBits,
-      acceptedTiers: tierMask(ALL_TIERS),
-      prices: [SCENARIO_PRICES[Tier.ZK], SCENARIO_PRICES[Tier.TEE], SCENARIO_PRICES[Tier.SIGNED]],
-    })
-  ).wait();
+  const shape = { inputSize: model.weights.length, outputSize: 1, fracBits: model.fracBits };
+  await registerCircuitModel(
+    system.modelRegistry,
+    admin,
+    modelId,
+    SCENARIO_CIRCUIT,
+    shape,
+    system.linear4Verifier,
+    SCENARIO_PRICES,
+  );
 
   const signerKey = new Wallet(id("tierproof/local/signer-key"));
   await onboardSigner(system.token, system.signerRegistry, provider, signerKey, await system.signerRegistry.minStake());

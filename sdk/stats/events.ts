@@ -4,12 +4,19 @@ import { Tier } from "../tiers.js";
 
 /**
  * `ItemSettled(bytes32 indexed requestId, address indexed client, address indexed provider, bytes32 modelId,
- * uint8 tier, uint256 price, bytes32 inputHash, bytes32 outputHash, uint64 epoch)`: its signature and topic 0.
+ * uint8 tier, uint256 price, bytes32 inputHash, bytes32 outputHash)`: its signature and topic 0. The item's epoch is
+ * its batch's, in the `BatchSettled` event that follows the batch's items in the same transaction.
  */
-export const ITEM_SETTLED_SIGNATURE =
-  "ItemSettled(bytes32,address,address,bytes32,uint8,uint256,bytes32,bytes32,uint64)";
+export const ITEM_SETTLED_SIGNATURE = "ItemSettled(bytes32,address,address,bytes32,uint8,uint256,bytes32,bytes32)";
 /** keccak256 of `ITEM_SETTLED_SIGNATURE`: the event's topic 0. */
 export const ITEM_SETTLED_TOPIC = id(ITEM_SETTLED_SIGNATURE);
+/**
+ * `BatchSettled(address indexed submitter, uint8 mode, uint256 settled, uint256 rejected, uint64 epoch)`: its
+ * signature and topic 0. Emitted once per settlement transaction, after the batch's `ItemSettled` events.
+ */
+export const BATCH_SETTLED_SIGNATURE = "BatchSettled(address,uint8,uint256,uint256,uint64)";
+/** keccak256 of `BATCH_SETTLED_SIGNATURE`: the event's topic 0. */
+export const BATCH_SETTLED_TOPIC = id(BATCH_SETTLED_SIGNATURE);
 
 /** A log as `eth_getLogs` returns it (hex quantities, as the JSON-RPC spec has them). */
 export interface RpcLog {
@@ -40,14 +47,16 @@ export interface SettledItem {
 export const MAX_INDEXED_PRICE = (1n << 63n) - 1n;
 
 const WORD = 64; // hex characters per ABI word
-const DATA_LENGTH = 2 + 6 * WORD; // "0x" + modelId, tier, price, inputHash, outputHash, epoch
+const DATA_LENGTH = 2 + 5 * WORD; // "0x" + modelId, tier, price, inputHash, outputHash
+const BATCH_DATA_LENGTH = 2 + 4 * WORD; // "0x" + mode, settled, rejected, epoch
 
 /**
- * Decodes one `ItemSettled` log. Hand-written over fixed offsets rather than through ethers' `Interface.parseLog`
- * because the indexer decodes millions of logs (bench/stats.md); `test/stats/events.test.ts` holds it against
- * ethers' decoding of real logs. Throws on a log of another event or a malformed one.
+ * Decodes one `ItemSettled` log (all but the epoch, which `decodeBatchEpoch` reads from the batch's `BatchSettled`).
+ * Hand-written over fixed offsets rather than through ethers' `Interface.parseLog` because the indexer decodes
+ * millions of logs (bench/stats.md); `test/stats/stats.test.ts` holds it against ethers' encoding. Throws on a log of
+ * another event or a malformed one.
  */
-export function decodeItemSettled(log: RpcLog): SettledItem {
+export function decodeItemSettled(log: RpcLog): Omit<SettledItem, "epoch"> {
   const { topics, data } = log;
   if (topics.length !== 4 || topics[0].toLowerCase() !== ITEM_SETTLED_TOPIC) {
     throw new Error(`log ${log.transactionHash}#${log.logIndex} is not an ItemSettled event`);
@@ -62,8 +71,6 @@ export function decodeItemSettled(log: RpcLog): SettledItem {
   if (price > MAX_INDEXED_PRICE) {
     throw new RangeError(`ItemSettled log ${log.transactionHash}#${log.logIndex}: price ${price} exceeds 2^63 - 1`);
   }
-  const epoch = Number.parseInt(word(5), 16);
-  if (!Number.isSafeInteger(epoch)) throw new RangeError(`ItemSettled log: epoch 0x${word(5)} is out of range`);
   return {
     blockNumber: Number.parseInt(log.blockNumber, 16),
     logIndex: Number.parseInt(log.logIndex, 16),
@@ -73,8 +80,21 @@ export function decodeItemSettled(log: RpcLog): SettledItem {
     modelId: `0x${word(0).toLowerCase()}`,
     tier: tier as Tier,
     price,
-    epoch,
   };
+}
+
+/** Decodes the epoch of one `BatchSettled` log; throws on a log of another event or a malformed one. */
+export function decodeBatchEpoch(log: RpcLog): number {
+  if (log.topics.length !== 2 || log.topics[0].toLowerCase() !== BATCH_SETTLED_TOPIC) {
+    throw new Error(`log ${log.transactionHash}#${log.logIndex} is not a BatchSettled event`);
+  }
+  if (log.data.length !== BATCH_DATA_LENGTH) {
+    throw new Error(`BatchSettled log ${log.transactionHash}#${log.logIndex} has ${log.data.length} data characters`);
+  }
+  const word = log.data.slice(2 + 3 * WORD);
+  const epoch = Number.parseInt(word, 16);
+  if (!Number.isSafeInteger(epoch)) throw new RangeError(`BatchSettled log: epoch 0x${word} is out of range`);
+  return epoch;
 }
 
 const hexWord = (value: bigint | number) => value.toString(16).padStart(WORD, "0");
@@ -95,11 +115,41 @@ export function encodeItemSettled(
     topics: [ITEM_SETTLED_TOPIC, item.requestId, addressTopic(item.client), addressTopic(item.provider)],
     data: `0x${bytes32(item.modelId)}${hexWord(item.tier)}${hexWord(item.price)}${bytes32(extra.inputHash)}${bytes32(
       extra.outputHash,
-    )}${hexWord(item.epoch)}`,
+    )}`,
     blockNumber: `0x${item.blockNumber.toString(16)}`,
     blockHash: extra.blockHash,
     transactionHash: extra.transactionHash,
     logIndex: `0x${item.logIndex.toString(16)}`,
     removed: false,
   };
+}
+
+/**
+ * Encodes the logs of one settled batch as the contract emits them: an `ItemSettled` log per item (`encodeItemSettled`)
+ * and then the `BatchSettled` log (`Atomic` mode, nothing rejected, the items' epoch, log index after the items'),
+ * for synthetic histories. The items must share one block and one epoch.
+ */
+export function encodeBatchLogs(
+  items: readonly SettledItem[],
+  extra: { address: string; blockHash: string; transactionHash: string },
+): RpcLog[] {
+  if (items.length === 0) throw new Error("a batch has at least one item");
+  const { blockNumber, epoch } = items[0];
+  if (items.some((item) => item.blockNumber !== blockNumber || item.epoch !== epoch)) {
+    throw new Error("the items of one batch share a block and an epoch");
+  }
+  const logIndex = Math.max(...items.map((item) => item.logIndex)) + 1;
+  return [
+    ...items.map((item) => encodeItemSettled(item, extra)),
+    {
+      address: extra.address,
+      topics: [BATCH_SETTLED_TOPIC, `0x${"00".repeat(32)}`],
+      data: `0x${hexWord(0)}${hexWord(items.length)}${hexWord(0)}${hexWord(epoch)}`,
+      blockNumber: `0x${blockNumber.toString(16)}`,
+      blockHash: extra.blockHash,
+      transactionHash: extra.transactionHash,
+      logIndex: `0x${logIndex.toString(16)}`,
+      removed: false,
+    },
+  ];
 }

@@ -1,4 +1,11 @@
-import { ITEM_SETTLED_TOPIC, decodeItemSettled, type RpcLog, type SettledItem } from "./events.js";
+import {
+  BATCH_SETTLED_TOPIC,
+  ITEM_SETTLED_TOPIC,
+  decodeBatchEpoch,
+  decodeItemSettled,
+  type RpcLog,
+  type SettledItem,
+} from "./events.js";
 import type { BlockRef, StatsStore } from "./store.js";
 
 /** The JSON-RPC calls the indexer makes; an ethers `JsonRpcProvider` (its `send`) or any EIP-1193 shim fits. */
@@ -28,9 +35,10 @@ export interface SyncResult {
 }
 
 /**
- * The indexer's decode-and-store step: decodes `ItemSettled` logs (skipping removed ones), checks that logs of the
- * blocks in `range.blocks` come from exactly those block hashes, and writes everything in one transaction. Returns
- * the number of items stored. `bench/stats.ts` feeds it synthetic logs.
+ * The indexer's decode-and-store step: decodes `ItemSettled` logs (skipping removed ones), each with the epoch of the
+ * `BatchSettled` log that closes its batch (the next one, in the same transaction), checks that logs of the blocks in
+ * `range.blocks` come from exactly those block hashes, and writes everything in one transaction. `logs` are in chain
+ * order and end with a `BatchSettled`. Returns the number of items stored. `bench/stats.ts` feeds it synthetic logs.
  */
 export function ingestLogs(
   store: StatsStore,
@@ -39,15 +47,28 @@ export function ingestLogs(
 ): number {
   const hashes = new Map(range.blocks.map((b) => [b.number, b.hash]));
   const items: SettledItem[] = [];
+  let batch: Omit<SettledItem, "epoch">[] = []; // items waiting for their batch's BatchSettled
+  let batchTransaction = "";
   for (const log of logs) {
     if (log.removed === true) continue;
-    const item = decodeItemSettled(log);
-    const expected = hashes.get(item.blockNumber);
+    const blockNumber = Number.parseInt(log.blockNumber, 16);
+    const expected = hashes.get(blockNumber);
     if (expected !== undefined && expected !== log.blockHash.toLowerCase()) {
-      throw new Error(`block ${item.blockNumber} changed while indexing (a re-org); run sync again`);
+      throw new Error(`block ${blockNumber} changed while indexing (a re-org); run sync again`);
     }
-    items.push(item);
+    if (batch.length !== 0 && log.transactionHash !== batchTransaction) {
+      throw new Error(`ItemSettled logs of ${batchTransaction} have no BatchSettled`);
+    }
+    if (log.topics[0]?.toLowerCase() === BATCH_SETTLED_TOPIC) {
+      const epoch = decodeBatchEpoch(log);
+      for (const item of batch) items.push({ ...item, epoch });
+      batch = [];
+    } else {
+      batch.push(decodeItemSettled(log));
+      batchTransaction = log.transactionHash;
+    }
   }
+  if (batch.length !== 0) throw new Error(`ItemSettled logs of ${batchTransaction} have no BatchSettled`);
   store.applyRange({ items, ...range });
   return items.length;
 }
@@ -147,7 +168,12 @@ export class SettlementIndexer {
   private async getLogs(from: number, to: number): Promise<RpcLog[]> {
     try {
       return (await this.rpc.send("eth_getLogs", [
-        { address: this.address, fromBlock: hexQuantity(from), toBlock: hexQuantity(to), topics: [ITEM_SETTLED_TOPIC] },
+        {
+          address: this.address,
+          fromBlock: hexQuantity(from),
+          toBlock: hexQuantity(to),
+          topics: [[ITEM_SETTLED_TOPIC, BATCH_SETTLED_TOPIC]],
+        },
       ])) as RpcLog[];
     } catch (error) {
       if (from === to) throw error;

@@ -1,10 +1,12 @@
 import { expect } from "chai";
-import { Wallet, ZeroAddress, id } from "ethers";
+import { Wallet, ZeroAddress, id, toBeHex } from "ethers";
 import { network } from "hardhat";
 
 import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
 import {
   fetchSignedBatch,
+  heldSignedEarnings,
+  signedBatchHash,
   signedBatchesFromLogs,
   signedResultLeaf,
   type SignedBatch,
@@ -107,11 +109,10 @@ describe("SignedResultDisputes", function () {
       const provider = await scenario.provider.getAddress();
       const total = items.reduce((sum, it) => sum + it.price, 0n);
 
-      expect(batch.batchId).to.equal(1n);
+      expect(batch.batchId).to.equal(BigInt(signedBatchHash(batch.records)));
       expect(batch.records.map((r) => r.requestId)).to.deep.equal(items.map((it) => it.requestId));
-      expect(await settlement.signedBatchHash(batch.batchId)).to.equal(batch.resultsHash);
       expect(await fetchSignedBatch(settlement, batch.batchId)).to.deep.equal(batch);
-      expect(await settlement.signedBatchCount()).to.equal(1n);
+      expect(await heldSignedEarnings(settlement, provider)).to.equal(total);
       const held = await settlement.heldEarnings(batch.batchId, provider);
       expect(held.amount).to.equal(total);
       expect(held.releaseAt).to.equal(batch.releaseAt);
@@ -312,15 +313,23 @@ describe("SignedResultDisputes", function () {
           contradiction.proof,
         ),
       ).to.be.revertedWithCustomError(disputes, "DisputesRecordsMismatch");
-      await expect(disputes.challenge(2n, batch.records, 1, contradiction.provenOutputHash, contradiction.proof))
+      // Records that were never committed as a batch: they hash to their id, but nothing is held under it.
+      const uncommitted = batch.records.slice(0, 2);
+      const uncommittedId = BigInt(signedBatchHash(uncommitted));
+      await expect(
+        disputes.challenge(uncommittedId, uncommitted, 1, contradiction.provenOutputHash, contradiction.proof),
+      )
         .to.be.revertedWithCustomError(disputes, "DisputesUnknownBatch")
-        .withArgs(2n);
+        .withArgs(uncommittedId);
+      await expect(disputes.challenge(2n, batch.records, 1, contradiction.provenOutputHash, contradiction.proof))
+        .to.be.revertedWithCustomError(disputes, "DisputesRecordsMismatch")
+        .withArgs(2n, toBeHex(2n, 32), batch.resultsHash);
       await expect(
         disputes.challenge(batch.batchId, batch.records, 3, contradiction.provenOutputHash, contradiction.proof),
       )
         .to.be.revertedWithCustomError(disputes, "DisputesIndexOutOfRange")
         .withArgs(batch.batchId, 3n, 3n);
-      expect(await settlement.signedBatchHash(2n)).to.equal(`0x${"0".repeat(64)}`);
+      expect((await settlement.heldEarnings(uncommittedId, batch.records[1].provider)).releaseAt).to.equal(0n);
     });
 
     it("reverts when the model has no ZK verifier: another model's proof cannot stand in", async function () {

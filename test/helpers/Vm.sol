@@ -4,6 +4,13 @@ pragma solidity ^0.8.24;
 /// @notice The few Hardhat/Foundry cheatcodes our Solidity tests use, declared here because the `forge-std` copy on
 /// npm is an unofficial 2022 snapshot.
 interface Vm {
+    /// @notice A log captured by `recordLogs`.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function addr(uint256 privateKey) external pure returns (address);
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function prank(address sender) external;
@@ -12,6 +19,10 @@ interface Vm {
     function warp(uint256 timestamp) external;
     function assume(bool condition) external pure;
     function expectRevert(bytes calldata revertData) external;
+    function roll(uint256 blockNumber) external;
+    function label(address account, string calldata newLabel) external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
 }
 
 /// @notice Base for Solidity tests: the cheatcode handle and assertions that report the values.

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Wallet, id, type TypedDataDomain } from "ethers";
 import { network } from "hardhat";
 
+import { heldSignedEarnings } from "../../sdk/disputes/records.js";
 import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import type { Hex, SettlementItem } from "../../sdk/settlement/item.js";
 import { loadMlpModel, inferMlp } from "../../sdk/models/mlp.js";
@@ -38,11 +39,7 @@ async function balances(scenario: Scenario) {
 async function providerCredit(scenario: Scenario): Promise<bigint> {
   const { settlement } = scenario.system;
   const provider = await scenario.provider.getAddress();
-  let credit = await settlement.earningsOf(provider);
-  for (let batch = 1n; batch <= (await settlement.signedBatchCount()); batch++) {
-    credit += (await settlement.heldEarnings(batch, provider)).amount;
-  }
-  return credit;
+  return (await settlement.earningsOf(provider)) + (await heldSignedEarnings(settlement, provider));
 }
 
 async function item(scenario: Scenario, tier: Tier, seed = 0, client = 0) {
@@ -104,20 +101,17 @@ describe("InferenceSettlement", function () {
       const tx = settlement.settle([it], Mode.Atomic);
       await expect(tx)
         .to.emit(settlement, "ItemSettled")
-        .withArgs(
-          it.requestId,
-          it.client,
-          it.provider,
-          it.modelId,
-          it.tier,
-          it.price,
-          it.inputHash,
-          it.outputHash,
-          (e: bigint) => e > 0n,
-        );
+        .withArgs(it.requestId, it.client, it.provider, it.modelId, it.tier, it.price, it.inputHash, it.outputHash);
+      const block = await (await (await tx).wait())!.getBlock();
       await expect(tx)
         .to.emit(settlement, "BatchSettled")
-        .withArgs(await scenario.system.admin.getAddress(), Mode.Atomic, 1n, 0n);
+        .withArgs(
+          await scenario.system.admin.getAddress(),
+          Mode.Atomic,
+          1n,
+          0n,
+          await settlement.epochOf(block.timestamp),
+        );
     });
 
     it("reverts on an empty batch", async function () {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { encodeItemSettled, type RpcLog } from "../../sdk/stats/events.js";
+import { ITEM_SETTLED_TOPIC, encodeBatchLogs, type RpcLog } from "../../sdk/stats/events.js";
 import { ReorgTooDeepError, SettlementIndexer, type JsonRpc } from "../../sdk/stats/indexer.js";
 import { StatsStore } from "../../sdk/stats/store.js";
 import { syntheticHistory } from "../../sdk/stats/traffic.js";
@@ -33,9 +33,7 @@ class FakeChain implements JsonRpc {
     });
     for (const batch of history) {
       const hash = `0x${fork.toString(16).padStart(8, "0")}${batch.blockNumber.toString(16).padStart(56, "0")}`;
-      const logs = batch.items.map((item) =>
-        encodeItemSettled(item, { address: ADDRESS, blockHash: hash, transactionHash: hash }),
-      );
+      const logs = encodeBatchLogs(batch.items, { address: ADDRESS, blockHash: hash, transactionHash: hash });
       this.blocks.push({ hash, logs });
     }
   }
@@ -46,7 +44,7 @@ class FakeChain implements JsonRpc {
   }
 
   itemsOnChain(): number {
-    return this.blocks.reduce((s, b) => s + b.logs.length, 0);
+    return this.blocks.reduce((s, b) => s + b.logs.filter((log) => log.topics[0] === ITEM_SETTLED_TOPIC).length, 0);
   }
 
   async send(method: string, params: unknown[]): Promise<unknown> {

@@ -2,13 +2,17 @@ import { expect } from "chai";
 
 import { tierMixSvg, svgToPng } from "../../sdk/stats/chart.js";
 import {
+  BATCH_SETTLED_TOPIC,
   ITEM_SETTLED_TOPIC,
   MAX_INDEXED_PRICE,
+  decodeBatchEpoch,
   decodeItemSettled,
+  encodeBatchLogs,
   encodeItemSettled,
   type SettledItem,
 } from "../../sdk/stats/events.js";
 import { epochMix, formatStatsReport, shareTrend } from "../../sdk/stats/report.js";
+import { ingestLogs } from "../../sdk/stats/indexer.js";
 import { StatsStore } from "../../sdk/stats/store.js";
 import { syntheticHistory } from "../../sdk/stats/traffic.js";
 import { Tier } from "../../sdk/tiers.js";
@@ -45,20 +49,51 @@ describe("stats", function () {
           item.price,
           inputHash,
           outputHash,
-          item.epoch,
         ]);
         expect(log.topics).to.deep.equal(reference.topics);
         expect(log.data).to.equal(reference.data);
         const parsed = settlementInterface.parseLog(log)!;
+        const { epoch: _epoch, ...withoutEpoch } = item;
+        void _epoch;
         expect(decodeItemSettled(log)).to.deep.equal({
-          ...item,
+          ...withoutEpoch,
           client: String(parsed.args.client).toLowerCase(),
           provider: String(parsed.args.provider).toLowerCase(),
           price: parsed.args.price,
           tier: Number(parsed.args.tier),
-          epoch: Number(parsed.args.epoch),
         });
       }
+    });
+
+    it("a batch's logs: its items, then BatchSettled with their epoch, as ethers encodes them", function () {
+      expect(BATCH_SETTLED_TOPIC).to.equal(settlementInterface.getEvent("BatchSettled")!.topicHash);
+      const { items } = syntheticHistory({ seed: 1, items: 10, epochs: 1, itemsPerBatch: 10 }).next().value!;
+      const logs = encodeBatchLogs(items, EXTRA);
+      expect(logs).to.have.length(11);
+      const batchLog = logs[10];
+      const reference = settlementInterface.encodeEventLog("BatchSettled", [
+        `0x${"00".repeat(20)}`,
+        0,
+        10n,
+        0n,
+        items[0].epoch,
+      ]);
+      expect(batchLog.topics).to.deep.equal(reference.topics);
+      expect(batchLog.data).to.equal(reference.data);
+      expect(decodeBatchEpoch(batchLog)).to.equal(items[0].epoch);
+      expect(() => decodeBatchEpoch(logs[0])).to.throw(/not a BatchSettled/);
+      expect(() => encodeBatchLogs([items[0], { ...items[1], epoch: items[0].epoch + 1 }], EXTRA)).to.throw(/share/);
+      // The indexer stores items only with their batch's epoch.
+      const store = new StatsStore(":memory:");
+      const range = { blocks: [], lastBlock: items[0].blockNumber, pruneBelow: 0 };
+      expect(() => ingestLogs(store, logs.slice(0, 10), range)).to.throw(/no BatchSettled/);
+      expect(() =>
+        ingestLogs(store, [...logs.slice(0, 10), { ...batchLog, transactionHash: `0x${"ef".repeat(32)}` }], range),
+      ).to.throw(/no BatchSettled/);
+      expect(store.itemCount()).to.equal(0);
+      expect(ingestLogs(store, logs, range)).to.equal(10);
+      expect(store.tierTotals().every((t) => t.epoch === items[0].epoch)).to.equal(true);
+      store.close();
     });
 
     it("refuses another event, a malformed log, an unknown tier and a price above 2^63 - 1", function () {

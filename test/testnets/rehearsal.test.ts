@@ -14,6 +14,7 @@ import {
   readTierproofParameters,
   settleSampleBatch,
 } from "../../sdk/testnet/settle.js";
+import { heldSignedEarnings } from "../../sdk/disputes/records.js";
 import { Tier } from "../../sdk/tiers.js";
 import { REPO_ROOT } from "../../sdk/zk/circuits.js";
 import { TestToken__factory } from "../../typechain-types/index.js";
@@ -223,8 +224,7 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
           expect(await deployment.settlement.isRequestSettled(me, o.requestId)).to.equal(true);
         // The ZK payment is the provider's at once; the SIGNED one is held for the dispute window.
         expect(await deployment.settlement.earningsOf(me)).to.equal(TESTNET_PRICES[Tier.ZK]);
-        const held = await deployment.settlement.heldEarnings(await deployment.settlement.signedBatchCount(), me);
-        expect(held.amount).to.equal(TESTNET_PRICES[Tier.SIGNED]);
+        expect(await heldSignedEarnings(deployment.settlement, me)).to.equal(TESTNET_PRICES[Tier.SIGNED]);
         // The node mined the settlement on this chain id.
         const receipt = await connection.ethers.provider.getTransactionReceipt(batch.transactionHash);
         expect(receipt?.status).to.equal(1);

@@ -14,6 +14,7 @@ import { connectTierproof, type TierproofChain } from "../../sdk/x402/chain.js";
 import { startFacilitator, type RunningFacilitator } from "../../sdk/x402/facilitator.js";
 import { startGateway, type RunningGateway } from "../../sdk/x402/gateway.js";
 import { X402_VERSION, orderToWire } from "../../sdk/x402/payload.js";
+import { heldSignedEarnings } from "../../sdk/disputes/records.js";
 import type { InferenceSettlement } from "../../typechain-types/index.js";
 import type { BatchPolicy } from "../../sdk/x402/batcher.js";
 
@@ -21,15 +22,8 @@ import type { BatchPolicy } from "../../sdk/x402/batcher.js";
  * A provider's withdrawable earnings plus its SIGNED earnings held for the dispute window (settlement holds what
  * SIGNED items pay, whatever the scheme, per batch and provider until the window ends).
  */
-export async function providerCredit(
-  settlement: Pick<InferenceSettlement, "earningsOf" | "signedBatchCount" | "heldEarnings">,
-  provider: string,
-): Promise<bigint> {
-  let credit = await settlement.earningsOf(provider);
-  for (let batch = 1n; batch <= (await settlement.signedBatchCount()); batch++) {
-    credit += (await settlement.heldEarnings(batch, provider)).amount;
-  }
-  return credit;
+export async function providerCredit(settlement: InferenceSettlement, provider: string): Promise<bigint> {
+  return (await settlement.earningsOf(provider)) + (await heldSignedEarnings(settlement, provider));
 }
 
 /** Tokens each client holds in its wallet (for `exact` payments) besides its escrow deposit. */
