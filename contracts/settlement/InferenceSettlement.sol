@@ -853,11 +853,13 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         uint8 tier = uint8(head.tier);
         batch.word |= 1 << (uint256(head.requestId) & 0xff);
         batch.wordDirty = true;
-        // At most one count per item of the batch: no overflow.
+        // At most one count per item of the batch: no overflow. The values add up prices this batch actually paid: debits
+        // of deposits (backed by tokens this contract holds) and `Exact` pulls (tokens it receives), so their sum is at
+        // most this contract's token balance after the batch, itself at most the token's total supply: no overflow.
         unchecked {
             ++batch.tierCounts[tier];
+            batch.tierValues[tier] += price;
         }
-        batch.tierValues[tier] += price;
         // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash), written out
         // because it runs once per item and the head's words are already clean in memory (saves Solidity's
         // field-by-field re-encoding, some 300 gas per item). The epoch is the batch's, in `BatchSettled`.
