@@ -92,6 +92,7 @@ interface IModelRegistry {
 
     /// @notice Registers a model under `modelId`, owned by the caller. The id's first 20 bytes must be the caller's
     /// address (the other 12 are the caller's to choose), as Seaport does for conduit keys: ids cannot be squatted.
+    /// Reverts with `ModelRegistryRegistrationPaused` while registration is paused.
     function registerModel(bytes32 modelId, ModelConfig calldata config) external;
 
     /// @notice Sets the price of one tier; only the model owner.

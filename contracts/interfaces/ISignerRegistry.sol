@@ -60,7 +60,8 @@ interface ISignerRegistry {
     /// @notice The minimum stake changed.
     event MinStakeUpdated(uint256 oldMinStake, uint256 newMinStake);
 
-    /// @notice Adds `amount` of the stake token to the caller's stake (needs an allowance).
+    /// @notice Adds `amount` of the stake token to the caller's stake (needs an allowance). Reverts with
+    /// `SignerRegistryRegistrationPaused` while registration is paused, as do `registerSigner` and `rotateSigner`.
     function stake(uint256 amount) external;
 
     /// @notice Registers the caller's first signer key.

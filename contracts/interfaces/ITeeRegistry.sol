@@ -106,7 +106,8 @@ interface ITeeRegistry {
     /// @notice The set of accepted TCB statuses changed (bit i set: `TcbStatus(i)` accepted).
     event AcceptedTcbStatusesUpdated(uint16 oldMask, uint16 newMask);
 
-    /// @notice Allows `measurement` for `modelId`; only governors.
+    /// @notice Allows `measurement` for `modelId`; only governors. Reverts with `TeeRegistryRegistrationPaused` while
+    /// registration is paused, as do `setAttestationVerifier(_, true)`, `registerEnclave` and `reattest`.
     function allowMeasurement(bytes32 modelId, bytes32 measurement) external;
 
     /// @notice Revokes `measurement` for `modelId`; only governors.

@@ -60,10 +60,9 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @notice Seconds between a client's withdrawal request and the withdrawal, so that providers can settle
     /// results the client already received.
     uint64 public immutable withdrawalDelay;
-    /// @dev The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
-    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause. No public getter (EIP-170
-    /// size): the `PauseGuard` address is in the deployment and in the constructor arguments.
-    IPauseGuard private immutable _pauseGuard;
+    /// @notice The emergency switch: while its settlement scope is paused, `settle` and `settleWithVouchers` revert;
+    /// deposits, withdrawals, earnings, held earnings' release and disputes never pause.
+    IPauseGuard public immutable pauseGuard;
 
     mapping(address client => uint256) private _deposits;
     mapping(address provider => uint256) private _earnings;
@@ -123,7 +122,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         teeRegistry = teeRegistry_;
         epochLength = epochLength_;
         withdrawalDelay = withdrawalDelay_;
-        _pauseGuard = pauseGuard_;
+        pauseGuard = pauseGuard_;
         _deployer = msg.sender;
     }
 
@@ -192,8 +191,21 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// lookups are not cached (still correct), so the cache search stays bounded.
     uint256 private constant _CACHE_SIZE = 8;
 
+    /// @dev Settlement stops while the guard's settlement scope is paused (one view call per batch).
+    modifier whenSettlementOpen() {
+        _checkSettlementOpen();
+        _;
+    }
+
+    function _checkSettlementOpen() private view {
+        if (pauseGuard.settlementPaused()) revert SettlementPaused();
+    }
+
     /// @inheritdoc IInferenceSettlement
-    function settle(Item[] calldata items, Mode mode) external nonReentrant returns (uint256 settled) {
+    function settle(
+        Item[] calldata items,
+        Mode mode
+    ) external nonReentrant whenSettlementOpen returns (uint256 settled) {
         return _settle(items, new Voucher[](0), mode);
     }
 
@@ -202,7 +214,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         Item[] calldata items,
         Voucher[] calldata vouchers,
         Mode mode
-    ) external nonReentrant returns (uint256 settled) {
+    ) external nonReentrant whenSettlementOpen returns (uint256 settled) {
         // A signature length word near 2^64 would make the copy of `vouchers` to memory panic (0x41).
         for (uint256 j; j < vouchers.length; ++j) _checkSignatureLength(vouchers[j]);
         return _settle(items, vouchers, mode);
@@ -224,7 +236,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
     /// tier and payment; a verified item is paid, then applied; finally the vouchers' state is written once each.
     function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
-        if (_pauseGuard.settlementPaused()) revert SettlementPaused();
         uint256 count = items.length;
         uint256 rejected; // items skipped in Partial mode
         if (count == 0) revert SettlementEmptyBatch();

@@ -114,17 +114,18 @@ describe("PauseGuard", function () {
       );
     });
 
-    it("the Ignition module wires one guard into the three registries, and its `pauser` parameter names the pauser", async function () {
+    it("the Ignition module wires one guard into settlement and the three registries, and its `pauser` parameter names the pauser", async function () {
       const [admin, , , , , responder] = await ethers.getSigners();
       const system = await deployLocalSystem(connection, { parameters: { pauser: responder.address } });
       const guard = await system.pauseGuard.getAddress();
       expect(await system.modelRegistry.pauseGuard()).to.equal(guard);
       expect(await system.signerRegistry.pauseGuard()).to.equal(guard);
       expect(await system.teeRegistry.pauseGuard()).to.equal(guard);
+      expect(await system.settlement.pauseGuard()).to.equal(guard);
       expect(await system.pauseGuard.hasRole(await system.pauseGuard.PAUSER_ROLE(), responder.address)).to.equal(true);
       expect(await system.pauseGuard.hasRole(await system.pauseGuard.PAUSER_ROLE(), admin.address)).to.equal(false);
       expect(await system.pauseGuard.hasRole(await system.pauseGuard.UNPAUSER_ROLE(), admin.address)).to.equal(true);
-      // Settlement has no getter (size): its pause check runs first, so even an empty batch meets it.
+      // The pause check runs first, so even an empty batch meets it.
       await (await system.pauseGuard.connect(responder).pause(Scope.Settlement)).wait();
       await expect(system.settlement.settle([], Mode.Atomic)).to.be.revertedWithCustomError(
         system.settlement,
