@@ -191,8 +191,21 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// lookups are not cached (still correct), so the cache search stays bounded.
     uint256 private constant _CACHE_SIZE = 8;
 
+    /// @dev Settlement stops while the guard's settlement scope is paused (one view call per batch).
+    modifier whenSettlementOpen() {
+        _checkSettlementOpen();
+        _;
+    }
+
+    function _checkSettlementOpen() private view {
+        if (pauseGuard.settlementPaused()) revert SettlementPaused();
+    }
+
     /// @inheritdoc IInferenceSettlement
-    function settle(Item[] calldata items, Mode mode) external nonReentrant returns (uint256 settled) {
+    function settle(
+        Item[] calldata items,
+        Mode mode
+    ) external nonReentrant whenSettlementOpen returns (uint256 settled) {
         return _settle(items, new Voucher[](0), mode);
     }
 
@@ -201,7 +214,7 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         Item[] calldata items,
         Voucher[] calldata vouchers,
         Mode mode
-    ) external nonReentrant returns (uint256 settled) {
+    ) external nonReentrant whenSettlementOpen returns (uint256 settled) {
         // A signature length word near 2^64 would make the copy of `vouchers` to memory panic (0x41).
         for (uint256 j; j < vouchers.length; ++j) _checkSignatureLength(vouchers[j]);
         return _settle(items, vouchers, mode);
@@ -223,7 +236,6 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
     /// @dev The batch: vouchers are checked first (they depend on all items of their pair), then each item by its
     /// tier and payment; a verified item is paid, then applied; finally the vouchers' state is written once each.
     function _settle(Item[] calldata items, Voucher[] memory vouchers, Mode mode) private returns (uint256 settled) {
-        if (pauseGuard.settlementPaused()) revert SettlementPaused();
         uint256 count = items.length;
         uint256 rejected; // items skipped in Partial mode
         if (count == 0) revert SettlementEmptyBatch();
@@ -852,11 +864,13 @@ contract InferenceSettlement is IInferenceSettlement, ISignedResultCommitments, 
         uint8 tier = uint8(head.tier);
         batch.word |= 1 << (uint256(head.requestId) & 0xff);
         batch.wordDirty = true;
-        // At most one count per item of the batch: no overflow.
+        // At most one count per item of the batch: no overflow. The values add up prices this batch actually paid: debits
+        // of deposits (backed by tokens this contract holds) and `Exact` pulls (tokens it receives), so their sum is at
+        // most this contract's token balance after the batch, itself at most the token's total supply: no overflow.
         unchecked {
             ++batch.tierCounts[tier];
+            batch.tierValues[tier] += price;
         }
-        batch.tierValues[tier] += price;
         // emit ItemSettled(requestId, client, provider, modelId, tier, price, inputHash, outputHash), written out
         // because it runs once per item and the head's words are already clean in memory (saves Solidity's
         // field-by-field re-encoding, some 300 gas per item). The epoch is the batch's, in `BatchSettled`.
