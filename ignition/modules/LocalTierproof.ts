@@ -1,5 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
+import { settlementWithDisputes } from "../settlementWithDisputes.js";
+
 import { testRootKey } from "../../sdk/tee/pckChain.js";
 import { testQeMrSigner } from "../../sdk/tee/quoteV4.js";
 import { testAttester } from "../../sdk/tee/signedAttester.js";
@@ -52,39 +54,11 @@ export default buildModule("LocalTierproof", (m) => {
   m.call(signedAttesterVerifier, "setAttester", [m.getParameter("attester", testAttester().address), true]);
   m.call(teeRegistry, "setAttestationVerifier", [signedAttesterVerifier, true], { id: "allowSignedAttester" });
 
-  // The ZK statement check (public signals + verifier call), linked into settlement and the dispute path.
-  const zkStatement = m.library("ZkStatement");
-  const settlement = m.contract(
-    "InferenceSettlement",
-    [
-      token,
-      modelRegistry,
-      signerRegistry,
-      teeRegistry,
-      m.getParameter("epochLength", DAY),
-      m.getParameter("withdrawalDelay", DAY),
-      pauseGuard,
-    ],
-    { libraries: { ZkStatement: zkStatement } },
+  const { zkStatement, settlement, disputes } = settlementWithDisputes(
+    m,
+    { token, modelRegistry, signerRegistry, teeRegistry, pauseGuard },
+    50_000_000n, // 50 tUSD per wrong result
   );
-
-  // SIGNED disputes: a ZK proof of a different output slashes the provider's stake within the challenge window, which
-  // must be shorter than the unbonding delay (the constructor checks it).
-  const disputes = m.contract(
-    "SignedResultDisputes",
-    [
-      settlement,
-      modelRegistry,
-      signerRegistry,
-      m.getParameter("challengeWindow", DAY),
-      m.getParameter("slashAmount", 50_000_000n), // 50 tUSD per wrong result
-      m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
-    ],
-    { libraries: { ZkStatement: zkStatement } },
-  );
-  m.call(settlement, "setDisputes", [disputes]);
-  const slasherRole = m.staticCall(signerRegistry, "SLASHER_ROLE");
-  m.call(signerRegistry, "grantRole", [slasherRole, disputes]);
 
   const linear4Verifier = m.contract("Linear_4Verifier");
   const irisMlpVerifier = m.contract("Mlp_4_8_3Verifier");

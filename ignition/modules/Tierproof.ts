@@ -1,5 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
+import { settlementWithDisputes } from "../settlementWithDisputes.js";
+
 const DAY = 24n * 60n * 60n;
 
 /**
@@ -50,37 +52,11 @@ export default buildModule("Tierproof", (m) => {
     m.getParameter("dcapQeMrSigner", INTEL_QE_MRSIGNER),
   ]);
   m.call(teeRegistry, "setAttestationVerifier", [dcapVerifier, true], { id: "allowDcapVerifier" });
-  // The ZK statement check (public signals + verifier call), linked into settlement and the dispute path.
-  const zkStatement = m.library("ZkStatement");
-  const settlement = m.contract(
-    "InferenceSettlement",
-    [
-      token,
-      modelRegistry,
-      signerRegistry,
-      teeRegistry,
-      m.getParameter("epochLength", DAY),
-      m.getParameter("withdrawalDelay", DAY),
-      pauseGuard,
-    ],
-    { libraries: { ZkStatement: zkStatement } },
+  const { settlement, disputes } = settlementWithDisputes(
+    m,
+    { token, modelRegistry, signerRegistry, teeRegistry, pauseGuard },
+    500_000n, // 0.5 USDC per wrong result
   );
-  // A ZK proof of a different output slashes a SIGNED provider within the challenge window, which must be shorter
-  // than the unbonding delay (the constructor checks it).
-  const disputes = m.contract(
-    "SignedResultDisputes",
-    [
-      settlement,
-      modelRegistry,
-      signerRegistry,
-      m.getParameter("challengeWindow", DAY),
-      m.getParameter("slashAmount", 500_000n), // 0.5 USDC per wrong result
-      m.getParameter("challengerShareBps", 5_000), // half to the challenger, half to the client
-    ],
-    { libraries: { ZkStatement: zkStatement } },
-  );
-  m.call(settlement, "setDisputes", [disputes]);
-  m.call(signerRegistry, "grantRole", [m.staticCall(signerRegistry, "SLASHER_ROLE"), disputes]);
 
   const linear4Verifier = m.contract("Linear_4Verifier");
   const irisMlpVerifier = m.contract("Mlp_4_8_3Verifier");

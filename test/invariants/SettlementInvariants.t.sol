@@ -13,6 +13,7 @@ import {TeeRegistry} from "../../contracts/registries/TeeRegistry.sol";
 import {InferenceSettlement} from "../../contracts/settlement/InferenceSettlement.sol";
 import {TestToken} from "../../contracts/test-helpers/TestToken.sol";
 import {InvariantBase} from "../helpers/InvariantBase.sol";
+import {OrderHashes} from "../helpers/OrderHashes.sol";
 import {TestBase, Vm} from "../helpers/Vm.sol";
 import {ReversingDisputes} from "./ReversingDisputes.sol";
 
@@ -779,7 +780,7 @@ contract SettlementHandler is TestBase {
                 heads[j] = _requests.voucherHead[item.client][item.provider];
                 ++batch.voucherCount;
             }
-            heads[j] = keccak256(abi.encode(heads[j], _orderStructHash(item)));
+            heads[j] = OrderHashes.chain(heads[j], item);
             totals[j] += item.price;
             batch.drafts[i].voucher = j + 1;
         }
@@ -1074,27 +1075,6 @@ contract SettlementHandler is TestBase {
             )
         );
         return abi.encodePacked(measurement, reportData, false, _sign(VENDOR_KEY, digest));
-    }
-
-    /// @dev The EIP-712 struct hash of an item's order, written out from the type string (not the contract's code) so
-    /// that a voucher chain the settlement accepts is one the client could compute.
-    function _orderStructHash(IInferenceSettlement.Item memory item) private pure returns (bytes32) {
-        return
-            keccak256(
-                abi.encode(
-                    keccak256(
-                        "Order(bytes32 requestId,bytes32 modelId,address client,address provider,uint8 tier,bytes32 inputHash,uint256 price,uint64 deadline)"
-                    ),
-                    item.requestId,
-                    item.modelId,
-                    item.client,
-                    item.provider,
-                    uint8(item.tier),
-                    item.inputHash,
-                    item.price,
-                    item.deadline
-                )
-            );
     }
 
     function _sign(uint256 key, bytes32 digest) private pure returns (bytes memory) {

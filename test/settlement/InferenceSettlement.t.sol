@@ -10,6 +10,7 @@ import {SignerRegistry} from "../../contracts/registries/SignerRegistry.sol";
 import {TeeRegistry} from "../../contracts/registries/TeeRegistry.sol";
 import {TestToken} from "../../contracts/test-helpers/TestToken.sol";
 import {Tier} from "../../contracts/libraries/Tier.sol";
+import {OrderHashes} from "../helpers/OrderHashes.sol";
 import {TestBase} from "../helpers/Vm.sol";
 
 /// Fuzz tests of SIGNED-tier settlement: the money that moves is exactly the price of the items that verify.
@@ -196,7 +197,7 @@ contract InferenceSettlementFuzzTest is TestBase {
             items[i] = _signedItem(100 + i, prices[i]);
             items[i].payment = IInferenceSettlement.Payment.Voucher;
             items[i].clientSignature = "";
-            head = keccak256(abi.encode(head, _orderStructHash(items[i])));
+            head = OrderHashes.chain(head, items[i]);
             total += prices[i];
         }
         items[3] = _signedItem(200, escrowPrice);
@@ -235,25 +236,6 @@ contract InferenceSettlementFuzzTest is TestBase {
     /// `x` mapped into [min, max] (a fixed seed drives the fuzzer; the few cheatcodes used are declared in Vm.sol).
     function _bound(uint256 x, uint256 min, uint256 max) private pure returns (uint256) {
         return min + (x % (max - min + 1));
-    }
-
-    function _orderStructHash(IInferenceSettlement.Item memory item) private pure returns (bytes32) {
-        return
-            keccak256(
-                abi.encode(
-                    keccak256(
-                        "Order(bytes32 requestId,bytes32 modelId,address client,address provider,uint8 tier,bytes32 inputHash,uint256 price,uint64 deadline)"
-                    ),
-                    item.requestId,
-                    item.modelId,
-                    item.client,
-                    item.provider,
-                    uint8(item.tier),
-                    item.inputHash,
-                    item.price,
-                    item.deadline
-                )
-            );
     }
 
     function testFuzz_withdraw_neverExceedsDeposit(uint128 deposit, uint128 requested) public {
