@@ -7,22 +7,16 @@ import { readFileSync } from "node:fs";
 
 import { network } from "hardhat";
 
-import { requestInference, sampleInput, setUpScenario } from "../sdk/local/scenario.js";
-import { Payment, type SettlementItem } from "../sdk/settlement/item.js";
+import { setUpScenario } from "../sdk/local/scenario.js";
+import { Payment } from "../sdk/settlement/item.js";
 import { submitBatch } from "../sdk/settlement/submit.js";
-import { VoucherSession, type Voucher } from "../sdk/settlement/vouchers.js";
 import { Mode, Tier } from "../sdk/tiers.js";
 
-const BATCH = 100;
-const CLIENTS = 4;
+import { BATCH, CLIENTS, authorised, provenBatches } from "./x402Batches.js";
 
 const connection = await network.create();
 const scenario = await setUpScenario(connection, { clientCount: CLIENTS });
 const { settlement } = scenario.system;
-const clientsByAddress = new Map(
-  await Promise.all(scenario.clients.map(async (c) => [await c.getAddress(), c] as const)),
-);
-const CLIENT_ADDRESSES = [...clientsByAddress.keys()];
 const snapshot = await connection.networkHelpers.takeSnapshot();
 
 interface StructLog {
@@ -123,39 +117,9 @@ const lines = process.env.PROFILE ? pcLines() : new Map<number, string>();
 
 for (const tier of [Tier.TEE, Tier.SIGNED]) {
   await snapshot.restore();
-  scenario.requestIds.clear();
-  const escrowItems: SettlementItem[] = [];
-  for (let i = 0; i < 2 * BATCH; i++) {
-    const { item } = await requestInference(scenario, {
-      client: scenario.clients[i % CLIENTS],
-      tier,
-      input: sampleInput(scenario.model, i),
-    });
-    escrowItems.push(item);
-  }
-  const byClient = (batch: SettlementItem[]) =>
-    CLIENT_ADDRESSES.flatMap((address) => batch.filter((item) => item.client === address));
-  escrowItems.splice(0, 2 * BATCH, ...byClient(escrowItems.slice(0, BATCH)), ...byClient(escrowItems.slice(BATCH)));
-  const items: SettlementItem[] = [];
-  const vouchers: Voucher[][] = [[], []];
-  const sessions = new Map<string, VoucherSession>();
-  const latest = new Map<string, Voucher>();
-  for (const [index, item] of escrowItems.entries()) {
-    const client = clientsByAddress.get(item.client)!;
-    let session = sessions.get(item.client);
-    if (session === undefined) {
-      session = await VoucherSession.fromChain(settlement, client, scenario.domain, item.provider);
-      sessions.set(item.client, session);
-    }
-    latest.set(item.client, await session.authorize(item));
-    items.push({ ...item, payment: Payment.Voucher, clientSignature: "0x" });
-    if (index === BATCH - 1 || index === 2 * BATCH - 1) {
-      vouchers[index === BATCH - 1 ? 0 : 1] = [...latest.values()];
-      latest.clear();
-    }
-  }
-  await submitBatch(settlement, items.slice(0, BATCH), Mode.Atomic, vouchers[0]);
-  const { receipt } = await submitBatch(settlement, items.slice(BATCH), Mode.Atomic, vouchers[1]);
+  const { first, next, vouchers } = await authorised(scenario, await provenBatches(scenario, tier), Payment.Voucher);
+  await submitBatch(settlement, first, Mode.Atomic, vouchers[0]);
+  const { receipt } = await submitBatch(settlement, next, Mode.Atomic, vouchers[1]);
   const tx = await connection.ethers.provider.getTransaction(receipt.hash);
   const data = Buffer.from(tx!.data.slice(2), "hex");
   let zero = 0;

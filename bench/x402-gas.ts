@@ -12,16 +12,14 @@ import { writeFileSync } from "node:fs";
 
 import { network } from "hardhat";
 
-import { requestInference, sampleInput, setUpScenario } from "../sdk/local/scenario.js";
-import { Payment, type SettlementItem } from "../sdk/settlement/item.js";
-import { authorizeExactPayment, encodeExactAuthorization } from "../sdk/settlement/payments.js";
+import { setUpScenario } from "../sdk/local/scenario.js";
+import { Payment } from "../sdk/settlement/item.js";
 import { submitBatch } from "../sdk/settlement/submit.js";
-import { VoucherSession, type Voucher } from "../sdk/settlement/vouchers.js";
 import { ALL_TIERS, Mode, Tier } from "../sdk/tiers.js";
 import { releaseProverThreads } from "../sdk/zk/prove.js";
 
-const BATCH = 100;
-const CLIENTS = 4;
+import { BATCH, CLIENTS, authorised, provenBatches } from "./x402Batches.js";
+
 const OUTPUT = new URL("./x402-gas.md", import.meta.url);
 const PAYMENTS = [Payment.Escrow, Payment.Exact, Payment.Voucher] as const;
 
@@ -29,67 +27,17 @@ const connection = await network.create();
 const scenario = await setUpScenario(connection, { clientCount: CLIENTS });
 const { settlement, token } = scenario.system;
 for (const client of scenario.clients) await (await token.mint(await client.getAddress(), 1_000_000_000n)).wait();
-const clientsByAddress = new Map(
-  await Promise.all(scenario.clients.map(async (c) => [await c.getAddress(), c] as const)),
-);
-const CLIENT_ADDRESSES = [...clientsByAddress.keys()];
 const snapshot = await connection.networkHelpers.takeSnapshot();
-
-/** The same orders and results (two consecutive batches), authorised for `payment`. */
-async function authorised(escrowItems: readonly SettlementItem[], payment: Payment) {
-  const items: SettlementItem[] = [];
-  const vouchers: Voucher[][] = [[], []];
-  const sessions = new Map<string, VoucherSession>();
-  const latest = new Map<string, Voucher>();
-  for (const [index, item] of escrowItems.entries()) {
-    const client = clientsByAddress.get(item.client)!;
-    if (payment === Payment.Escrow) {
-      items.push(item);
-    } else if (payment === Payment.Exact) {
-      const auth = await authorizeExactPayment(client, scenario.domain, scenario.tokenDomain, item, {
-        validBefore: item.deadline,
-      });
-      items.push({ ...item, payment, clientSignature: encodeExactAuthorization(auth) });
-    } else {
-      let session = sessions.get(item.client);
-      if (session === undefined) {
-        session = await VoucherSession.fromChain(settlement, client, scenario.domain, item.provider);
-        sessions.set(item.client, session);
-      }
-      latest.set(item.client, await session.authorize(item));
-      items.push({ ...item, payment, clientSignature: "0x" });
-    }
-    if (index === BATCH - 1 || index === 2 * BATCH - 1) {
-      vouchers[index === BATCH - 1 ? 0 : 1] = [...latest.values()];
-      latest.clear();
-    }
-  }
-  return { first: items.slice(0, BATCH), next: items.slice(BATCH), vouchers };
-}
 
 const rows: string[] = [];
 const perItem: Record<string, bigint> = {};
 for (const tier of ALL_TIERS) {
   await snapshot.restore();
-  scenario.requestIds.clear();
-  const escrowItems: SettlementItem[] = [];
-  for (let i = 0; i < 2 * BATCH; i++) {
-    const { item } = await requestInference(scenario, {
-      client: scenario.clients[i % CLIENTS],
-      tier,
-      input: sampleInput(scenario.model, i),
-    });
-    escrowItems.push(item);
-    if ((i + 1) % 50 === 0) console.log(`${Tier[tier]}: ${i + 1}/${2 * BATCH} results proven`);
-  }
-  // Each batch grouped by client, as a facilitator orders it (and as `VoucherBatcher.drain` hands it out).
-  const byClient = (batch: SettlementItem[]) =>
-    CLIENT_ADDRESSES.flatMap((address) => batch.filter((item) => item.client === address));
-  escrowItems.splice(0, 2 * BATCH, ...byClient(escrowItems.slice(0, BATCH)), ...byClient(escrowItems.slice(BATCH)));
+  const escrowItems = await provenBatches(scenario, tier);
   const cells: string[] = [];
   for (const payment of PAYMENTS) {
     await snapshot.restore();
-    const { first, next, vouchers } = await authorised(escrowItems, payment);
+    const { first, next, vouchers } = await authorised(scenario, escrowItems, payment);
     const gas: bigint[] = [];
     for (const [k, batch] of [first, next].entries()) {
       const { receipt, outcomes } = await submitBatch(settlement, batch, Mode.Atomic, vouchers[k]);
