@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 
 import { inferCnn, loadCnnModel } from "../../sdk/models/cnn.js";
-import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
+import { inferLinear, loadLinearModel, type LinearModel } from "../../sdk/models/linear.js";
 import { inferLogistic, loadLogisticModel } from "../../sdk/models/logistic.js";
 import { inferMlp, loadMlpModel } from "../../sdk/models/mlp.js";
 import { barImages, seededRandom } from "../../sdk/models/train.js";
@@ -106,41 +106,39 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
       return values.map((v) => v + BigInt(Math.floor((random() * 2 - 1) * 64)));
     }
 
-    it(`LinearPrivate_4 on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones`, async function () {
-      const trained = loadLinearModel("Linear_4");
-      const trainedCommitment = weightsCommitment("Linear_4");
-      const generate = await witnessGenerator("LinearPrivate_4");
-      const random = seededRandom(11);
-      for (const [i, x] of randomInputs(SAMPLES, 4, 5, 2 ** 40).entries()) {
-        const model = !perturbs(i) ? trained : { ...trained, weights: perturbed(trained.weights, random) };
-        const weights = { w: asWitness(model.weights), b: toField(model.bias).toString() };
-        const witness = await generate(x, BigInt(i), weights);
-        expect(witness.slice(1, 5)).to.deep.equal([
-          hashVector(x),
-          hashVector([inferLinear(model, x)]),
-          model === trained ? trainedCommitment : hashVector([...model.weights, model.bias]),
-          BigInt(i),
-        ]);
-      }
-    });
-
-    it(`LogisticPrivate_4 on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones`, async function () {
-      const trained = loadLogisticModel("Logistic_4");
-      const trainedCommitment = weightsCommitment("Logistic_4");
-      const generate = await witnessGenerator("LogisticPrivate_4");
-      const random = seededRandom(12);
-      for (const [i, x] of randomInputs(SAMPLES, 4, 6, 2 ** 14).entries()) {
-        const model = !perturbs(i) ? trained : { ...trained, weights: perturbed(trained.weights, random) };
-        const weights = { w: asWitness(model.weights), b: toField(model.bias).toString() };
-        const witness = await generate(x, BigInt(i), weights);
-        expect(witness.slice(1, 5)).to.deep.equal([
-          hashVector(x),
-          hashVector(inferLogistic(model, x)),
-          model === trained ? trainedCommitment : hashVector([...model.weights, model.bias]),
-          BigInt(i),
-        ]);
-      }
-    });
+    /**
+     * Linear and logistic regression share one weights layout (w, b) and one check: the private-weights circuit of
+     * model `name` against the TypeScript reference `infer`, on `randomInputs(SAMPLES, 4, inputSeed, large)`;
+     * `weightsSeed` draws the perturbations.
+     */
+    function regressionFollowsAnyWeights<M extends LinearModel>(
+      name: string,
+      load: (name: string) => M,
+      infer: (model: M, input: bigint[]) => bigint[],
+      weightsSeed: number,
+      [inputSeed, large]: [number, number],
+    ) {
+      const circuit = name.replace("_", "Private_");
+      it(`${circuit} on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones`, async function () {
+        const trained = load(name);
+        const trainedCommitment = weightsCommitment(name);
+        const generate = await witnessGenerator(circuit);
+        const random = seededRandom(weightsSeed);
+        for (const [i, x] of randomInputs(SAMPLES, 4, inputSeed, large).entries()) {
+          const model = !perturbs(i) ? trained : { ...trained, weights: perturbed(trained.weights, random) };
+          const weights = { w: asWitness(model.weights), b: toField(model.bias).toString() };
+          const witness = await generate(x, BigInt(i), weights);
+          expect(witness.slice(1, 5)).to.deep.equal([
+            hashVector(x),
+            hashVector(infer(model, x)),
+            model === trained ? trainedCommitment : hashVector([...model.weights, model.bias]),
+            BigInt(i),
+          ]);
+        }
+      });
+    }
+    regressionFollowsAnyWeights("Linear_4", loadLinearModel, (model, x) => [inferLinear(model, x)], 11, [5, 2 ** 40]);
+    regressionFollowsAnyWeights("Logistic_4", loadLogisticModel, inferLogistic, 12, [6, 2 ** 14]);
 
     it(`MlpPrivate_4-8-3 on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones, every class reached`, async function () {
       const trained = loadMlpModel("Mlp_4-8-3");

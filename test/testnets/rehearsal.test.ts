@@ -81,54 +81,6 @@ describe("testnet deployment rehearsed on a local hardhat node with each testnet
   });
 
   it("every parameters file names the network's USDC and the module's parameters", function () {
-    it("the walk-through's commands: `hardhat run scripts/testnet/settle.ts --network baseSepolia`, key and RPC URL from configuration variables", async function () {
-      const t = TESTNETS[0];
-      node = await startHardhatNode({ chainId: t.chainId, chainType: t.chainType });
-      const connection = await network.create({
-        network: t.network,
-        override: { url: node.url, accounts: [NODE_KEY] },
-      });
-      let token: string;
-      try {
-        const [account] = await connection.ethers.getSigners();
-        const deployed = await new TestToken__factory(account).deploy("Test USD", "tUSD", account.address);
-        await (await deployed.mint(account.address, 10_000_000n)).wait();
-        token = await deployed.getAddress();
-      } finally {
-        await connection.close();
-      }
-      const deploymentId = `rehearsal-cli-${Date.now()}`;
-      deployments.push(deploymentId);
-      const run = spawnSync(
-        process.execPath,
-        [
-          path.join(REPO_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js"),
-          "run",
-          "scripts/testnet/settle.ts",
-          "--network",
-          t.network,
-        ],
-        {
-          cwd: REPO_ROOT,
-          encoding: "utf8",
-          // Configuration variables resolve from the environment when the keystore has no entry.
-          env: {
-            ...process.env,
-            [t.rpcUrlVariable]: node.url,
-            [TESTNET_KEY_VARIABLE]: NODE_KEY,
-            TIERPROOF_TOKEN: token,
-            TIERPROOF_DEPLOYMENT_ID: deploymentId,
-            TIERPROOF_BATCH_SIZE: "2",
-          },
-        },
-      );
-      const output = `${run.stdout}\n${run.stderr}`;
-      expect(run.status, output).to.equal(0);
-      expect(output).to.include(`Base Sepolia (chain ${t.chainId})`);
-      expect(output.match(/: settled/g)?.length, output).to.equal(2);
-      expect(output).to.match(/provider earnings: 0\.003 tUSD withdrawable, 0\.001 tUSD held until/);
-    });
-
     for (const t of TESTNETS) {
       const parameters = parametersOf(t.network);
       expect(parameters.token, t.network).to.equal(t.usdc);
