@@ -74,6 +74,7 @@ export {
   type TeeIdentity,
 } from "./tee/enclave.js";
 export { HEARTBEAT_TYPES, teeRegistryDomain } from "./tee/heartbeat.js";
+export { TcbStatus } from "./tee/tcbStatus.js";
 export { P256_N, p256Coordinates, p256KeyFromLabel, type P256Key } from "./tee/p256.js";
 export {
   DEFAULT_PCK_CHAIN_SEED,

@@ -15,6 +15,7 @@ import { readDomain } from "../settlement/typedData.js";
 import type { SimulatedEnclave } from "../tee/enclave.js";
 import { createTestPckChain, dcapTcbId } from "../tee/pckChain.js";
 import { TEE_TYPE, createQuotingPlatform } from "../tee/quoteV4.js";
+import { TcbStatus } from "../tee/tcbStatus.js";
 import { ALL_TIERS, Tier, tierMask } from "../tiers.js";
 import { loadCircuitInstance } from "../zk/circuits.js";
 import { weightsCommitment } from "../zk/modelWeights.js";
@@ -189,7 +190,7 @@ export async function onboardDcapEnclave(
   const platform = createQuotingPlatform(createTestPckChain({ now: new Date(block.timestamp * 1000) }));
   const teeTcbSvn = identity.tee === "sgx" ? `0x${"00".repeat(16)}` : "0x03000500000000000000000000000000";
   const tcbId = dcapTcbId(platform.chain, TEE_TYPE[identity.tee], platform.qeIsvSvn, teeTcbSvn as Hex);
-  await mined(dcapVerifier.setTcbStatus(tcbId, 1 /* UpToDate */));
+  await mined(dcapVerifier.setTcbStatus(tcbId, TcbStatus.UpToDate));
 
   const latest = await provider.getBlock("latest");
   if (latest?.hash == null) throw new Error("could not read the latest block to bind the quote to");

@@ -23,21 +23,10 @@ import {
   type SgxReportInput,
   type TdxReportInput,
 } from "../../sdk/tee/quoteV4.js";
+import { TcbStatus } from "../../sdk/tee/tcbStatus.js";
 import { DcapQuoteV4Verifier__factory, type DcapQuoteV4Verifier } from "../../typechain-types/index.js";
 
 const { ethers, networkHelpers } = await network.create();
-
-/** Mirrors `IAttestationVerifier.TcbStatus`. */
-enum TcbStatus {
-  Unknown,
-  UpToDate,
-  SWHardeningNeeded,
-  ConfigurationNeeded,
-  ConfigurationAndSWHardeningNeeded,
-  OutOfDate,
-  OutOfDateConfigurationNeeded,
-  Revoked,
-}
 
 const REPORT_DATA = `${id("binding")}${"00".repeat(32)}` as Hex;
 const SGX: SgxReportInput = {

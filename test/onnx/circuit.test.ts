@@ -14,26 +14,7 @@ import { toField } from "../../sdk/zk/field.js";
 import { modelWeights } from "../../sdk/zk/modelWeights.js";
 import { hashVector } from "../../sdk/zk/poseidon.js";
 
-function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, () => Array.from({ length: size }, () => (random() * 2 - 1) * range));
-}
-
-/** A float 4-6-3 MLP with seeded weights (not fixed point at any small scale), ending in Softmax. */
-function floatMlp(): Network {
-  const random = seededRandom(42);
-  const matrix = (rows: number, cols: number) =>
-    Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * 1.5));
-  return {
-    inputShape: [4],
-    layers: [
-      { op: "dense", weights: matrix(6, 4), bias: matrix(1, 6)[0] },
-      { op: "relu" },
-      { op: "dense", weights: matrix(3, 6), bias: matrix(1, 3)[0] },
-    ],
-    head: "softmax",
-  };
-}
+import { floatDeepMlp, floatInputs, floatMlp } from "./floatNetworks.js";
 
 /** A float network over a 2-channel 4×4 input: Conv(2→2, 2×2) → Relu → Flatten → Gemm(18→4) → Sigmoid → Gemm(4→3). */
 function floatConvNet(): Network {
@@ -64,24 +45,6 @@ function floatConvNet(): Network {
       },
     ],
     head: "argmax",
-  };
-}
-
-/** A float 4-6-5-3 MLP with two hidden ReLU layers. */
-function floatDeepMlp(): Network {
-  const random = seededRandom(2);
-  const matrix = (rows: number, cols: number) =>
-    Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * 1.2));
-  return {
-    inputShape: [4],
-    layers: [
-      { op: "dense", weights: matrix(6, 4), bias: matrix(1, 6)[0] },
-      { op: "relu" },
-      { op: "dense", weights: matrix(5, 6), bias: matrix(1, 5)[0] },
-      { op: "relu" },
-      { op: "dense", weights: matrix(3, 5), bias: matrix(1, 3)[0] },
-    ],
-    head: "softmax",
   };
 }
 
@@ -126,14 +89,14 @@ describe("imported ONNX models compile with circom2 and their witness matches th
   this.timeout(120_000);
 
   it("a float MLP (MatMul + Add, Relu, Softmax) on the Mlp template, at its own calibrated scale", async function () {
-    const { result, classes } = await compileAndCheck(floatMlp(), "Onnx-Mlp_4-6-3", 3, "matmul");
+    const { result, classes } = await compileAndCheck(floatMlp([4, 6, 3], 42, 1.5), "Onnx-Mlp_4-6-3", 3, "matmul");
     expect(result.model.template).to.equal("Mlp");
     expect(result.calibration.fracBits).to.not.equal(8); // not the project's scale: a circuit of its own
     expect(classes.size, "the inputs reach more than one class").to.be.above(1);
   });
 
   it("its private-weights instance (MlpPrivate) compiles, commits to the imported weights and gives the same output", async function () {
-    const bytes = exportNetwork(floatMlp(), { name: "float-mlp" });
+    const bytes = exportNetwork(floatMlp([4, 6, 3], 42, 1.5), { name: "float-mlp" });
     const hash = createHash("sha256").update(bytes).update("private").digest("hex").slice(0, 16);
     const dir = path.join(CIRCUITS_DIR, ".cache", "onnx-test", hash);
     const result = importOnnx(bytes, { name: "Onnx-Mlp_4-6-3", samples: floatInputs(64, 4, 1, 3), dir });
@@ -168,7 +131,7 @@ describe("imported ONNX models compile with circom2 and their witness matches th
   });
 
   it("a deeper float MLP (two hidden ReLU layers): a circuit composed from the layer templates", async function () {
-    const { result, files, classes } = await compileAndCheck(floatDeepMlp(), "Onnx-Deep_4-6-5-3", 3);
+    const { result, files, classes } = await compileAndCheck(floatDeepMlp(2), "Onnx-Deep_4-6-5-3", 3);
     expect(result.model.template).to.equal("Sequential");
     expect(readFileSync(files.template!, "utf8")).to.include(
       "template Onnx_Deep_4_6_5_3(N, W0, B0, W2, B2, W4, B4, F, ACC)",

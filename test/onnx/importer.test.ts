@@ -14,44 +14,7 @@ import {
 import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
 import { floatTensor, onnx, type OnnxNode } from "../../sdk/onnx/proto.js";
 
-function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
-  const random = seededRandom(seed);
-  return Array.from({ length: count }, () => Array.from({ length: size }, () => (random() * 2 - 1) * range));
-}
-
-/** A float MLP with seeded weights that are not fixed point at any small scale. */
-function floatMlp(sizes: [number, number, number], seed: number): Network {
-  const random = seededRandom(seed);
-  const matrix = (rows: number, cols: number) =>
-    Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * 1.3));
-  return {
-    inputShape: [sizes[0]],
-    layers: [
-      { op: "dense", weights: matrix(sizes[1], sizes[0]), bias: matrix(1, sizes[1])[0] },
-      { op: "relu" },
-      { op: "dense", weights: matrix(sizes[2], sizes[1]), bias: matrix(1, sizes[2])[0] },
-    ],
-    head: "softmax",
-  };
-}
-
-/** A float 4-6-5-3 MLP with two hidden ReLU layers and a Softmax head. */
-function floatDeepMlp(): Network {
-  const random = seededRandom(9);
-  const matrix = (rows: number, cols: number) =>
-    Array.from({ length: rows }, () => Array.from({ length: cols }, () => (random() * 2 - 1) * 1.2));
-  return {
-    inputShape: [4],
-    layers: [
-      { op: "dense", weights: matrix(6, 4), bias: matrix(1, 6)[0] },
-      { op: "relu" },
-      { op: "dense", weights: matrix(5, 6), bias: matrix(1, 5)[0] },
-      { op: "relu" },
-      { op: "dense", weights: matrix(3, 5), bias: matrix(1, 3)[0] },
-    ],
-    head: "softmax",
-  };
-}
+import { floatDeepMlp, floatInputs, floatMlp } from "./floatNetworks.js";
 
 /** An ONNX model of `nodes` over input "x" of `dims`, with float initializers. */
 function graph(nodes: OnnxNode[], dims: number[], initializers: Record<string, { dims: number[]; values: number[] }>) {
@@ -292,7 +255,7 @@ describe("ONNX importer", function () {
 
   describe("importOnnx", function () {
     it("composes a circuit for a chain no fixed template fits (dense → relu → dense → relu → dense)", function () {
-      const deep = floatDeepMlp();
+      const deep = floatDeepMlp(9);
       const result = importOnnx(exportNetwork(deep, { name: "deep" }), {
         name: "Deep_4-6-5-3",
         samples: floatInputs(32, 4, 1, 2),

@@ -10,6 +10,7 @@ import { teeRegistryDomain } from "../../sdk/tee/heartbeat.js";
 import { createTestPckChain, dcapTcbId } from "../../sdk/tee/pckChain.js";
 import { TEE_TYPE, createQuotingPlatform, type QuotingPlatform } from "../../sdk/tee/quoteV4.js";
 import { testAttester } from "../../sdk/tee/signedAttester.js";
+import { TcbStatus } from "../../sdk/tee/tcbStatus.js";
 import { ATTESTATION_TYPES, signTestAttestation, testVendor, testVendorDomain } from "../../sdk/tee/testVendor.js";
 import { TeeRegistry__factory } from "../../typechain-types/index.js";
 
@@ -26,18 +27,6 @@ enum Status {
   WrongModel,
   Stale,
   VerifierRevoked,
-}
-
-/** Mirrors `IAttestationVerifier.TcbStatus`. */
-enum TcbStatus {
-  Unknown,
-  UpToDate,
-  SWHardeningNeeded,
-  ConfigurationNeeded,
-  ConfigurationAndSWHardeningNeeded,
-  OutOfDate,
-  OutOfDateConfigurationNeeded,
-  Revoked,
 }
 
 const MODEL = id("tee model") as Hex;
