@@ -1,3 +1,4 @@
+import { ZeroAddress, ZeroHash } from "ethers";
 import type { BaseWallet, ContractTransactionReceipt, ContractTransactionResponse, Signer, Wallet } from "ethers";
 
 import type {
@@ -61,6 +62,31 @@ export async function registerCircuitModel(
       fracBits: shape.fracBits,
       acceptedTiers: tierMask(tiers),
       prices: [prices[Tier.ZK], prices[Tier.TEE], prices[Tier.SIGNED]],
+    }),
+  );
+}
+
+/**
+ * Registers `modelId` (owned by `owner`) as a SIGNED-only model of 4 inputs and 1 output at 8 fractional bits, with no
+ * verifier (a model no ZK proof can speak for), at `price` per SIGNED result. Resolves to the `registerModel` receipt.
+ */
+export async function registerSignedOnlyModel(
+  modelRegistry: ModelRegistry,
+  owner: Signer,
+  modelId: Hex,
+  price: bigint,
+): Promise<ContractTransactionReceipt> {
+  return mined(
+    modelRegistry.connect(owner).registerModel(modelId, {
+      verifier: ZeroAddress,
+      verifyingKeyHash: ZeroHash,
+      weightsCommitment: ZeroHash,
+      privateWeights: false,
+      inputSize: 4,
+      outputSize: 1,
+      fracBits: 8,
+      acceptedTiers: tierMask([Tier.SIGNED]),
+      prices: [0n, 0n, price],
     }),
   );
 }

@@ -12,7 +12,7 @@ import {
   type SignedBatch,
 } from "../../sdk/disputes/records.js";
 import { libraryLinks } from "../../sdk/local/deploy.js";
-import { onboardSigner } from "../../sdk/local/onboarding.js";
+import { onboardSigner, registerSignedOnlyModel } from "../../sdk/local/onboarding.js";
 import { inferLinear } from "../../sdk/models/linear.js";
 import {
   SCENARIO_CIRCUIT,
@@ -336,19 +336,7 @@ describe("SignedResultDisputes", function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
       const { disputes, modelRegistry } = scenario.system;
       const signedOnly = modelIdFor(await scenario.system.admin.getAddress(), "signed-only model");
-      await (
-        await modelRegistry.registerModel(signedOnly, {
-          verifier: ZeroAddress,
-          verifyingKeyHash: `0x${"00".repeat(32)}`,
-          weightsCommitment: `0x${"00".repeat(32)}`,
-          privateWeights: false,
-          inputSize: 4,
-          outputSize: 1,
-          fracBits: 8,
-          acceptedTiers: 1 << Tier.SIGNED,
-          prices: [0n, 0n, 1n],
-        })
-      ).wait();
+      await registerSignedOnlyModel(modelRegistry, scenario.system.admin, signedOnly, 1n);
       const item = await signedItem({ ...scenario, modelId: signedOnly }, 1, 1n);
       const batch = await settleSigned(scenario, [item]);
       // A valid Linear_4 proof for the same request, input and the true output.

@@ -3,6 +3,7 @@ import { Wallet, id, type TypedDataDomain } from "ethers";
 import { network } from "hardhat";
 
 import { heldSignedEarnings } from "../../sdk/disputes/records.js";
+import { registerSignedOnlyModel } from "../../sdk/local/onboarding.js";
 import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
 import type { Hex, SettlementItem } from "../../sdk/settlement/item.js";
 import { loadMlpModel, inferMlp } from "../../sdk/models/mlp.js";
@@ -248,19 +249,7 @@ describe("InferenceSettlement", function () {
         build: async (s) => {
           const it = await item(s, Tier.TEE);
           const signedOnly = modelIdFor(await s.system.admin.getAddress(), "signed-only model");
-          await (
-            await s.system.modelRegistry.registerModel(signedOnly, {
-              verifier: "0x0000000000000000000000000000000000000000",
-              verifyingKeyHash: `0x${"00".repeat(32)}`,
-              weightsCommitment: `0x${"00".repeat(32)}`,
-              privateWeights: false,
-              inputSize: 4,
-              outputSize: 1,
-              fracBits: 8,
-              acceptedTiers: 1 << Tier.SIGNED,
-              prices: [0n, 0n, 1n],
-            })
-          ).wait();
+          await registerSignedOnlyModel(s.system.modelRegistry, s.system.admin, signedOnly, 1n);
           return resign(s, { ...it, modelId: signedOnly }, 0);
         },
         error: "SettlementTierNotAccepted",
