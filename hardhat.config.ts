@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
-import { ETHERSCAN_KEY_VARIABLE, TESTNETS, TESTNET_KEY_VARIABLE } from "./sdk/testnet/networks.js";
+import { ETHERSCAN_KEY_VARIABLE, TESTNETS, TESTNET_KEY_VARIABLE } from "./sdk/lib/networks.js";
 
 const require = createRequire(import.meta.url);
 
@@ -23,7 +23,7 @@ export default defineConfig({
       timeout: 120_000,
       // snarkjs keeps worker threads alive after proving; stop them so the test process can exit.
       rootHooks: {
-        afterAll: async () => (await import("./sdk/zk/prove.js")).releaseProverThreads(),
+        afterAll: async () => (await import("./sdk/lib/zk/prove.js")).releaseProverThreads(),
       },
     },
     solidity: {

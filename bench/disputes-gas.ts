@@ -10,24 +10,24 @@ import { writeFileSync } from "node:fs";
 
 import { network } from "hardhat";
 
-import { challengeSignedResult, proveContradiction } from "../sdk/disputes/challenge.js";
-import { signedBatchesFromLogs } from "../sdk/disputes/records.js";
-import { libraryLinks } from "../sdk/local/deploy.js";
-import { fundClient } from "../sdk/local/onboarding.js";
+import { challengeSignedResult, proveContradiction } from "../sdk/lib/disputes/challenge.js";
+import { signedBatchesFromLogs } from "../sdk/lib/disputes/records.js";
+import { libraryLinks } from "../sdk/testing/local/deploy.js";
+import { fundClient } from "../sdk/testing/local/onboarding.js";
 import {
   SCENARIO_CIRCUIT,
   requestInference,
   sampleInput,
   setUpScenario,
   type Scenario,
-} from "../sdk/local/scenario.js";
-import { inferLinear } from "../sdk/models/linear.js";
-import type { SettlementItem } from "../sdk/settlement/item.js";
-import { SignerProver } from "../sdk/settlement/provers.js";
-import { submitBatch } from "../sdk/settlement/submit.js";
-import { readDomain } from "../sdk/settlement/typedData.js";
-import { Mode, Tier } from "../sdk/tiers.js";
-import { releaseProverThreads } from "../sdk/zk/prove.js";
+} from "../sdk/testing/local/scenario.js";
+import { inferLinear } from "../sdk/lib/models/linear.js";
+import type { SettlementItem } from "../sdk/lib/settlement/item.js";
+import { SignerProver } from "../sdk/lib/settlement/provers.js";
+import { submitBatch } from "../sdk/lib/settlement/submit.js";
+import { readDomain } from "../sdk/lib/settlement/typedData.js";
+import { Mode, Tier } from "../sdk/lib/tiers.js";
+import { releaseProverThreads } from "../sdk/lib/zk/prove.js";
 import { InferenceSettlement__factory } from "../typechain-types/index.js";
 
 const SIZES = [1, 10, 100];

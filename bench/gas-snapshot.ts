@@ -6,9 +6,9 @@ import { writeFileSync } from "node:fs";
 
 import { network } from "hardhat";
 
-import { GAS_SNAPSHOT_COMMAND, GAS_TOLERANCE, type GasSnapshot } from "../sdk/gas/snapshot.js";
-import { GAS_PATHS_BATCH, GAS_PATHS_GENESIS, measureGasPaths } from "../sdk/local/gasPaths.js";
-import { releaseProverThreads } from "../sdk/zk/prove.js";
+import { GAS_SNAPSHOT_COMMAND, GAS_TOLERANCE, type GasSnapshot } from "../sdk/tooling/gas/snapshot.js";
+import { GAS_PATHS_BATCH, GAS_PATHS_GENESIS, measureGasPaths } from "../sdk/testing/local/gasPaths.js";
+import { releaseProverThreads } from "../sdk/lib/zk/prove.js";
 
 const JSON_OUTPUT = new URL("./gas-snapshot.json", import.meta.url);
 const MD_OUTPUT = new URL("./gas-snapshot.md", import.meta.url);

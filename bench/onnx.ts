@@ -23,7 +23,7 @@ import {
   trainCnn,
   trainLogistic,
   trainMlp,
-} from "../sdk/models/train.js";
+} from "../sdk/tooling/models/train.js";
 import {
   compareWithOnnxRuntime,
   exportNetwork,
@@ -32,8 +32,8 @@ import {
   type AccuracyReport,
   type ImportResult,
   type Network,
-} from "../sdk/onnx/index.js";
-import { REPO_ROOT, loadCircuitInstance } from "../sdk/zk/circuits.js";
+} from "../sdk/tooling/onnx/index.js";
+import { REPO_ROOT, loadCircuitInstance } from "../sdk/lib/zk/circuits.js";
 
 interface DataSet {
   inputs: number[][];

@@ -9,11 +9,11 @@ import { writeFileSync } from "node:fs";
 
 import { network } from "hardhat";
 
-import { requestInference, sampleInput, setUpScenario } from "../sdk/local/scenario.js";
-import type { SettlementItem } from "../sdk/settlement/item.js";
-import { measureTierGas, submitBatch } from "../sdk/settlement/submit.js";
-import { ALL_TIERS, Mode, Tier } from "../sdk/tiers.js";
-import { releaseProverThreads } from "../sdk/zk/prove.js";
+import { requestInference, sampleInput, setUpScenario } from "../sdk/testing/local/scenario.js";
+import type { SettlementItem } from "../sdk/lib/settlement/item.js";
+import { measureTierGas, submitBatch } from "../sdk/lib/settlement/submit.js";
+import { ALL_TIERS, Mode, Tier } from "../sdk/lib/tiers.js";
+import { releaseProverThreads } from "../sdk/lib/zk/prove.js";
 
 const PER_TIER = 10;
 const OUTPUT = new URL("./settlement-gas.md", import.meta.url);

@@ -14,15 +14,15 @@ import path from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { network } from "hardhat";
 
-import { startHardhatNode } from "../sdk/local/hardhatNode.js";
-import { setUpScenario } from "../sdk/local/scenario.js";
-import { svgToPng, tierMixSvg } from "../sdk/stats/chart.js";
-import { encodeBatchLogs, type RpcLog } from "../sdk/stats/events.js";
-import { SettlementIndexer, ingestLogs } from "../sdk/stats/indexer.js";
-import { settleSeededTraffic } from "../sdk/stats/onchainTraffic.js";
-import { epochMix, formatStatsReport } from "../sdk/stats/report.js";
-import { StatsStore } from "../sdk/stats/store.js";
-import { syntheticHistory } from "../sdk/stats/traffic.js";
+import { startHardhatNode } from "../sdk/testing/local/hardhatNode.js";
+import { setUpScenario } from "../sdk/testing/local/scenario.js";
+import { svgToPng, tierMixSvg } from "../sdk/services/stats/chart.js";
+import { encodeBatchLogs, type RpcLog } from "../sdk/services/stats/events.js";
+import { SettlementIndexer, ingestLogs } from "../sdk/services/stats/indexer.js";
+import { settleSeededTraffic } from "../sdk/testing/stats/onchainTraffic.js";
+import { epochMix, formatStatsReport } from "../sdk/services/stats/report.js";
+import { StatsStore } from "../sdk/services/stats/store.js";
+import { syntheticHistory } from "../sdk/testing/stats/traffic.js";
 
 const SYNTHETIC_EVENTS = 2_000_000;
 const CHUNK = 50_000;

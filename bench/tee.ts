@@ -11,16 +11,16 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { Wallet, concat, id, toBeHex, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
-import { requestInference, sampleInput, setUpScenario } from "../sdk/local/scenario.js";
-import type { Hex, SettlementItem } from "../sdk/settlement/item.js";
-import { EnclaveProver } from "../sdk/settlement/provers.js";
-import { measureTierGas, submitBatch } from "../sdk/settlement/submit.js";
-import { SimulatedEnclave, type EnclaveBindingContext } from "../sdk/tee/enclave.js";
-import { createTestPckChain, dcapTcbId } from "../sdk/tee/pckChain.js";
-import { p256Coordinates, p256KeyFromLabel, signP256 } from "../sdk/tee/p256.js";
-import { TEE_TYPE, createQuotingPlatform } from "../sdk/tee/quoteV4.js";
-import { testAttester } from "../sdk/tee/signedAttester.js";
-import { Mode, Tier } from "../sdk/tiers.js";
+import { requestInference, sampleInput, setUpScenario } from "../sdk/testing/local/scenario.js";
+import type { Hex, SettlementItem } from "../sdk/lib/settlement/item.js";
+import { EnclaveProver } from "../sdk/lib/settlement/provers.js";
+import { measureTierGas, submitBatch } from "../sdk/lib/settlement/submit.js";
+import { SimulatedEnclave, type EnclaveBindingContext } from "../sdk/testing/tee/enclave.js";
+import { createTestPckChain, dcapTcbId } from "../sdk/testing/tee/pckChain.js";
+import { p256Coordinates, p256KeyFromLabel, signP256 } from "../sdk/testing/tee/p256.js";
+import { TEE_TYPE, createQuotingPlatform } from "../sdk/testing/tee/quoteV4.js";
+import { testAttester } from "../sdk/testing/tee/signedAttester.js";
+import { Mode, Tier } from "../sdk/lib/tiers.js";
 import { DcapQuoteV4Verifier__factory } from "../typechain-types/index.js";
 
 const OUTPUT = new URL("./tee.md", import.meta.url);

@@ -7,10 +7,10 @@ import { readFileSync } from "node:fs";
 
 import { network } from "hardhat";
 
-import { setUpScenario } from "../sdk/local/scenario.js";
-import { Payment } from "../sdk/settlement/item.js";
-import { submitBatch } from "../sdk/settlement/submit.js";
-import { Mode, Tier } from "../sdk/tiers.js";
+import { setUpScenario } from "../sdk/testing/local/scenario.js";
+import { Payment } from "../sdk/lib/settlement/item.js";
+import { submitBatch } from "../sdk/lib/settlement/submit.js";
+import { Mode, Tier } from "../sdk/lib/tiers.js";
 
 import { BATCH, CLIENTS, authorised, provenBatches } from "./x402Batches.js";
 

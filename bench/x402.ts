@@ -15,15 +15,15 @@ import path from "node:path";
 import { Wallet } from "ethers";
 import { network } from "hardhat";
 
-import { SCENARIO_CIRCUIT, sampleInput, setUpScenario } from "../sdk/local/scenario.js";
-import { VoucherSession } from "../sdk/settlement/vouchers.js";
-import { ALL_TIERS, Tier } from "../sdk/tiers.js";
-import { connectTierproof } from "../sdk/x402/chain.js";
-import { payForInference, type VoucherSessions } from "../sdk/x402/client.js";
-import { startFacilitator } from "../sdk/x402/facilitator.js";
-import { startGateway } from "../sdk/x402/gateway.js";
-import { ALL_SCHEMES, type TierproofScheme } from "../sdk/x402/payload.js";
-import { releaseProverThreads } from "../sdk/zk/prove.js";
+import { SCENARIO_CIRCUIT, sampleInput, setUpScenario } from "../sdk/testing/local/scenario.js";
+import { VoucherSession } from "../sdk/lib/settlement/vouchers.js";
+import { ALL_TIERS, Tier } from "../sdk/lib/tiers.js";
+import { connectTierproof } from "../sdk/lib/x402/chain.js";
+import { payForInference, type VoucherSessions } from "../sdk/lib/x402/client.js";
+import { startFacilitator } from "../sdk/services/x402/facilitator.js";
+import { startGateway } from "../sdk/services/x402/gateway.js";
+import { ALL_SCHEMES, type TierproofScheme } from "../sdk/lib/x402/payload.js";
+import { releaseProverThreads } from "../sdk/lib/zk/prove.js";
 
 const REQUESTS: Record<Tier, number> = { [Tier.ZK]: 24, [Tier.TEE]: 120, [Tier.SIGNED]: 120 };
 const CONCURRENCY = 8;

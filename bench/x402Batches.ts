@@ -4,11 +4,11 @@
  */
 import type { Signer } from "ethers";
 
-import { requestInference, sampleInput, type Scenario } from "../sdk/local/scenario.js";
-import { Payment, type SettlementItem } from "../sdk/settlement/item.js";
-import { authorizeExactPayment, encodeExactAuthorization } from "../sdk/settlement/payments.js";
-import { VoucherSession, type Voucher } from "../sdk/settlement/vouchers.js";
-import { Tier } from "../sdk/tiers.js";
+import { requestInference, sampleInput, type Scenario } from "../sdk/testing/local/scenario.js";
+import { Payment, type SettlementItem } from "../sdk/lib/settlement/item.js";
+import { authorizeExactPayment, encodeExactAuthorization } from "../sdk/lib/settlement/payments.js";
+import { VoucherSession, type Voucher } from "../sdk/lib/settlement/vouchers.js";
+import { Tier } from "../sdk/lib/tiers.js";
 
 export const BATCH = 100;
 export const CLIENTS = 4;

@@ -20,8 +20,8 @@ import {
   loadCircuitInstances,
   solidityName,
   type CircuitInstance,
-} from "../sdk/zk/circuits.js";
-import { proveInference, releaseProverThreads, type Groth16Proof, type InferenceProof } from "../sdk/zk/prove.js";
+} from "../sdk/lib/zk/circuits.js";
+import { proveInference, releaseProverThreads, type Groth16Proof, type InferenceProof } from "../sdk/lib/zk/prove.js";
 
 const BATCH_CIRCUIT = "Linear_4";
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32];

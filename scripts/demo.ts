@@ -7,12 +7,12 @@
 import { formatUnits } from "ethers";
 import { network } from "hardhat";
 
-import { heldSignedEarnings } from "../sdk/disputes/records.js";
-import { requestInference, sampleInput, setUpScenario } from "../sdk/local/scenario.js";
-import type { SettlementItem } from "../sdk/settlement/item.js";
-import { measureTierGas, submitBatch } from "../sdk/settlement/submit.js";
-import { ALL_TIERS, Mode, Tier } from "../sdk/tiers.js";
-import { releaseProverThreads } from "../sdk/zk/prove.js";
+import { heldSignedEarnings } from "../sdk/lib/disputes/records.js";
+import { requestInference, sampleInput, setUpScenario } from "../sdk/testing/local/scenario.js";
+import type { SettlementItem } from "../sdk/lib/settlement/item.js";
+import { measureTierGas, submitBatch } from "../sdk/lib/settlement/submit.js";
+import { ALL_TIERS, Mode, Tier } from "../sdk/lib/tiers.js";
+import { releaseProverThreads } from "../sdk/lib/zk/prove.js";
 
 const INFERENCES = 30;
 

@@ -1,5 +1,5 @@
 /** tierproof SDK: the public API. Scripts, the demo and tests import from the modules re-exported here. */
-export { ALL_TIERS, Mode, Tier, parseTier, tierMask } from "./tiers.js";
+export { ALL_TIERS, Mode, Tier, parseTier, tierMask } from "./lib/tiers.js";
 export {
   Payment,
   SNARK_SCALAR_FIELD,
@@ -7,7 +7,7 @@ export {
   type Hex,
   type Order,
   type SettlementItem,
-} from "./settlement/item.js";
+} from "./lib/settlement/item.js";
 export {
   RECEIVE_WITH_AUTHORIZATION_TYPES,
   authorizeExactPayment,
@@ -19,7 +19,7 @@ export {
   type AuthorizationWindow,
   type ReceiveAuthorization,
   type SignedReceiveAuthorization,
-} from "./settlement/payments.js";
+} from "./lib/settlement/payments.js";
 export {
   EMPTY_ORDERS_HEAD,
   VOUCHER_TYPES,
@@ -34,8 +34,8 @@ export {
   type Voucher,
   type VoucherState,
   type VoucherTerms,
-} from "./settlement/vouchers.js";
-export { buildOrder, commitVector, type OrderRequest } from "./settlement/order.js";
+} from "./lib/settlement/vouchers.js";
+export { buildOrder, commitVector, type OrderRequest } from "./lib/settlement/order.js";
 export {
   ORDER_TYPES,
   RESULT_TYPES,
@@ -45,18 +45,18 @@ export {
   resultDigest,
   signOrder,
   signResult,
-} from "./settlement/typedData.js";
-export { RequestIdAllocator } from "./settlement/requestIds.js";
-export { modelIdFor } from "./settlement/modelIds.js";
-export { KEY_CONSENT_TYPES, signKeyConsent } from "./settlement/signerKeys.js";
-export { fulfilOrder, type FulfilledRequest, type Inference } from "./settlement/fulfil.js";
+} from "./lib/settlement/typedData.js";
+export { RequestIdAllocator } from "./lib/settlement/requestIds.js";
+export { modelIdFor } from "./lib/settlement/modelIds.js";
+export { KEY_CONSENT_TYPES, signKeyConsent } from "./lib/settlement/signerKeys.js";
+export { fulfilOrder, type FulfilledRequest, type Inference } from "./lib/settlement/fulfil.js";
 export {
   EnclaveProver,
   SignerProver,
   ZkProver,
   type InferenceOutcome,
   type ResultProver,
-} from "./settlement/provers.js";
+} from "./lib/settlement/provers.js";
 export {
   describeError,
   estimateBatchGas,
@@ -65,17 +65,17 @@ export {
   type BatchResult,
   type ItemOutcome,
   type TierGas,
-} from "./settlement/submit.js";
+} from "./lib/settlement/submit.js";
 export {
   SimulatedEnclave,
   enclaveBinding,
   type EnclaveBindingContext,
   type SimulatedEnclaveOptions,
   type TeeIdentity,
-} from "./tee/enclave.js";
-export { HEARTBEAT_TYPES, teeRegistryDomain } from "./tee/heartbeat.js";
-export { TcbStatus } from "./tee/tcbStatus.js";
-export { P256_N, p256Coordinates, p256KeyFromLabel, type P256Key } from "./tee/p256.js";
+} from "./testing/tee/enclave.js";
+export { HEARTBEAT_TYPES, teeRegistryDomain } from "./lib/tee/heartbeat.js";
+export { TcbStatus } from "./lib/tee/tcbStatus.js";
+export { P256_N, p256Coordinates, p256KeyFromLabel, type P256Key } from "./testing/tee/p256.js";
 export {
   DEFAULT_PCK_CHAIN_SEED,
   DEFAULT_PLATFORM_TCB,
@@ -85,7 +85,7 @@ export {
   type PckChain,
   type PckChainOptions,
   type PlatformTcb,
-} from "./tee/pckChain.js";
+} from "./testing/tee/pckChain.js";
 export {
   INTEL_QE_VENDOR_ID,
   TEE_TYPE,
@@ -99,7 +99,7 @@ export {
   type QuotingPlatform,
   type SgxReportInput,
   type TdxReportInput,
-} from "./tee/quoteV4.js";
+} from "./testing/tee/quoteV4.js";
 export {
   ATTESTER_STATEMENT_TYPES,
   TEST_ATTESTER_PRIVATE_KEY,
@@ -108,15 +108,15 @@ export {
   signedAttesterDomain,
   testAttester,
   type AttesterStatement,
-} from "./tee/signedAttester.js";
+} from "./testing/tee/signedAttester.js";
 export {
   TEST_VENDOR_ADDRESS,
   signTestAttestation,
   testVendor,
   testVendorDomain,
   type TestAttestation,
-} from "./tee/testVendor.js";
-export { modelWeights, weightsCommitment, type ModelWeights, type WeightsWitness } from "./zk/modelWeights.js";
+} from "./testing/tee/testVendor.js";
+export { modelWeights, weightsCommitment, type ModelWeights, type WeightsWitness } from "./lib/zk/modelWeights.js";
 export {
   fetchSignedBatch,
   heldSignedEarnings,
@@ -125,8 +125,8 @@ export {
   signedResultLeaf,
   type SignedBatch,
   type SignedResultRecord,
-} from "./disputes/records.js";
-export { challengeSignedResult, proveContradiction, type Contradiction } from "./disputes/challenge.js";
+} from "./lib/disputes/records.js";
+export { challengeSignedResult, proveContradiction, type Contradiction } from "./lib/disputes/challenge.js";
 export {
   ITEM_SETTLED_TOPIC,
   BATCH_SETTLED_TOPIC,
@@ -136,8 +136,8 @@ export {
   encodeItemSettled,
   type RpcLog,
   type SettledItem,
-} from "./stats/events.js";
-export { StatsStore, type BlockRef, type IndexedRange, type TierTotal } from "./stats/store.js";
+} from "./services/stats/events.js";
+export { StatsStore, type BlockRef, type IndexedRange, type TierTotal } from "./services/stats/store.js";
 export {
   ReorgTooDeepError,
   SettlementIndexer,
@@ -145,7 +145,7 @@ export {
   type IndexerOptions,
   type JsonRpc,
   type SyncResult,
-} from "./stats/indexer.js";
+} from "./services/stats/indexer.js";
 export {
   epochMix,
   formatStatsReport,
@@ -153,9 +153,9 @@ export {
   type EpochMix,
   type ReportOptions,
   type ShareTrend,
-} from "./stats/report.js";
-export { TIER_COLOURS, svgToPng, tierMixSvg } from "./stats/chart.js";
-export { seededRandom, syntheticHistory, type TrafficBatch, type TrafficOptions } from "./stats/traffic.js";
+} from "./services/stats/report.js";
+export { TIER_COLOURS, svgToPng, tierMixSvg } from "./services/stats/chart.js";
+export { seededRandom, syntheticHistory, type TrafficBatch, type TrafficOptions } from "./testing/stats/traffic.js";
 export {
   ALL_SCHEMES,
   ESCROW_ORDER_SCHEME,
@@ -172,32 +172,32 @@ export {
   type TierOffer,
   type TierproofPayload,
   type TierproofScheme,
-} from "./x402/payload.js";
-export { connectTierproof, type TierproofChain } from "./x402/chain.js";
-export { MAX_GATEWAY_INPUT_MAGNITUDE, parseModelInput, servedModel, type ServedModel } from "./x402/models.js";
+} from "./lib/x402/payload.js";
+export { connectTierproof, type TierproofChain } from "./lib/x402/chain.js";
+export { MAX_GATEWAY_INPUT_MAGNITUDE, parseModelInput, servedModel, type ServedModel } from "./lib/x402/models.js";
 export {
   SettlementQueue,
   DuplicateRequestError,
   type QueuedBatch,
   type QueuedItem,
   type QueuedStatus,
-} from "./x402/queue.js";
-export { BatchSettler, type BatchPolicy, type BatchReport } from "./x402/batcher.js";
+} from "./services/x402/queue.js";
+export { BatchSettler, type BatchPolicy, type BatchReport } from "./services/x402/batcher.js";
 export {
   PaymentRejection,
   TierproofFacilitatorScheme,
   facilitatorSchemes,
   toSettlementItem,
-} from "./x402/facilitatorScheme.js";
-export { TierproofServerScheme, type ResultLookup } from "./x402/serverScheme.js";
-export { startFacilitator, type FacilitatorOptions, type RunningFacilitator } from "./x402/facilitator.js";
+} from "./lib/x402/facilitatorScheme.js";
+export { TierproofServerScheme, type ResultLookup } from "./lib/x402/serverScheme.js";
+export { startFacilitator, type FacilitatorOptions, type RunningFacilitator } from "./services/x402/facilitator.js";
 export {
   startGateway,
   type GatewayModel,
   type GatewayOptions,
   type InferenceResponse,
   type RunningGateway,
-} from "./x402/gateway.js";
+} from "./services/x402/gateway.js";
 export {
   InferenceRefused,
   TierproofClientScheme,
@@ -207,9 +207,9 @@ export {
   type InferRequest,
   type PaidInference,
   type VoucherSessions,
-} from "./x402/client.js";
-export { checkResult, decodeZkProof, type ResultCheck, type ResultToCheck } from "./x402/checkResult.js";
-export { confirmSettlement, type SettlementStatus } from "./x402/confirm.js";
+} from "./lib/x402/client.js";
+export { checkResult, decodeZkProof, type ResultCheck, type ResultToCheck } from "./lib/x402/checkResult.js";
+export { confirmSettlement, type SettlementStatus } from "./lib/x402/confirm.js";
 export {
   GAS_SNAPSHOT_COMMAND,
   GAS_TOLERANCE,
@@ -223,4 +223,4 @@ export {
   type GasPaths,
   type GasSnapshot,
   type GasTolerance,
-} from "./gas/snapshot.js";
+} from "./tooling/gas/snapshot.js";

@@ -2,10 +2,10 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 import { settlementWithDisputes } from "../settlementWithDisputes.js";
 
-import { testRootKey } from "../../sdk/tee/pckChain.js";
-import { testQeMrSigner } from "../../sdk/tee/quoteV4.js";
-import { testAttester } from "../../sdk/tee/signedAttester.js";
-import { TEST_VENDOR_ADDRESS } from "../../sdk/tee/testVendor.js";
+import { testRootKey } from "../../sdk/testing/tee/pckChain.js";
+import { testQeMrSigner } from "../../sdk/testing/tee/quoteV4.js";
+import { testAttester } from "../../sdk/testing/tee/signedAttester.js";
+import { TEST_VENDOR_ADDRESS } from "../../sdk/testing/tee/testVendor.js";
 
 const DAY = 24n * 60n * 60n;
 

@@ -7,9 +7,14 @@ import { readFileSync } from "node:fs";
 
 import { network } from "hardhat";
 
-import { GAS_TOLERANCE, compareGasSnapshots, formatGasComparison, parseGasSnapshot } from "../../sdk/gas/snapshot.js";
-import { GAS_PATHS_GENESIS, measureGasPaths } from "../../sdk/local/gasPaths.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
+import {
+  GAS_TOLERANCE,
+  compareGasSnapshots,
+  formatGasComparison,
+  parseGasSnapshot,
+} from "../../sdk/tooling/gas/snapshot.js";
+import { GAS_PATHS_GENESIS, measureGasPaths } from "../../sdk/testing/local/gasPaths.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 
 const committed = parseGasSnapshot(readFileSync(new URL("../../bench/gas-snapshot.json", import.meta.url), "utf8"));
 const started = Date.now();

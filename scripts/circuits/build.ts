@@ -22,9 +22,13 @@ import {
   circuitArtifacts,
   loadCircuitInstances,
   type CircuitInstance,
-} from "../../sdk/zk/circuits.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
-import { exportVerificationKey, renderSolidityVerifier, snarkjsVersion } from "../../sdk/zk/solidityVerifier.js";
+} from "../../sdk/lib/zk/circuits.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
+import {
+  exportVerificationKey,
+  renderSolidityVerifier,
+  snarkjsVersion,
+} from "../../sdk/tooling/zk/solidityVerifier.js";
 import { CIRCOM_FLAGS, inputsHash, mainSource } from "./sources.js";
 
 const PTAU_DIR = path.join(CIRCUITS_DIR, "ptau");

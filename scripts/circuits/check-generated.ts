@@ -9,9 +9,9 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import { CIRCUITS_DIR, REPO_ROOT, circuitArtifacts, loadCircuitInstances } from "../../sdk/zk/circuits.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
-import { exportVerificationKey, renderSolidityVerifier } from "../../sdk/zk/solidityVerifier.js";
+import { CIRCUITS_DIR, REPO_ROOT, circuitArtifacts, loadCircuitInstances } from "../../sdk/lib/zk/circuits.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
+import { exportVerificationKey, renderSolidityVerifier } from "../../sdk/tooling/zk/solidityVerifier.js";
 import { inputsHash, mainSource } from "./sources.js";
 
 const problems: string[] = [];

@@ -11,8 +11,8 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import { CIRCUITS_DIR, circuitArtifacts, loadCircuitInstances } from "../../sdk/zk/circuits.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
+import { CIRCUITS_DIR, circuitArtifacts, loadCircuitInstances } from "../../sdk/lib/zk/circuits.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import {
   compareContributions,
   ptauContributions,

@@ -8,8 +8,8 @@ import { writeFileSync } from "node:fs";
 
 import { Command } from "commander";
 
-import { exportNetwork, networkOfInstance } from "../../sdk/onnx/index.js";
-import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
+import { exportNetwork, networkOfInstance } from "../../sdk/tooling/onnx/index.js";
+import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 
 const program = new Command()
   .name("model:export")

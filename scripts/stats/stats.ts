@@ -12,12 +12,12 @@ import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { JsonRpcProvider } from "ethers";
 
-import { svgToPng, tierMixSvg } from "../../sdk/stats/chart.js";
-import { encodeBatchLogs } from "../../sdk/stats/events.js";
-import { SettlementIndexer, ingestLogs } from "../../sdk/stats/indexer.js";
-import { epochMix, formatStatsReport } from "../../sdk/stats/report.js";
-import { StatsStore } from "../../sdk/stats/store.js";
-import { syntheticHistory } from "../../sdk/stats/traffic.js";
+import { svgToPng, tierMixSvg } from "../../sdk/services/stats/chart.js";
+import { encodeBatchLogs } from "../../sdk/services/stats/events.js";
+import { SettlementIndexer, ingestLogs } from "../../sdk/services/stats/indexer.js";
+import { epochMix, formatStatsReport } from "../../sdk/services/stats/report.js";
+import { StatsStore } from "../../sdk/services/stats/store.js";
+import { syntheticHistory } from "../../sdk/testing/stats/traffic.js";
 
 const integer = (value: string) => {
   const n = Number(value);

@@ -13,17 +13,17 @@ import path from "node:path";
 import { formatUnits } from "ethers";
 import { network } from "hardhat";
 
-import { signedBatchesFromLogs } from "../../sdk/disputes/records.js";
-import { testnet } from "../../sdk/testnet/networks.js";
+import { signedBatchesFromLogs } from "../../sdk/lib/disputes/records.js";
+import { testnet } from "../../sdk/lib/networks.js";
 import {
   deployTierproof,
   deriveSignerKey,
   readTierproofParameters,
   settleSampleBatch,
-} from "../../sdk/testnet/settle.js";
-import { Tier } from "../../sdk/tiers.js";
-import { REPO_ROOT } from "../../sdk/zk/circuits.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
+} from "../../sdk/testing/testnet/settle.js";
+import { Tier } from "../../sdk/lib/tiers.js";
+import { REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 
 const connection = await network.getOrCreate();
 const net = testnet(connection.networkName);

@@ -6,7 +6,7 @@
 import { Command } from "commander";
 import { JsonRpcProvider, Wallet } from "ethers";
 
-import { startFacilitator } from "../../sdk/x402/facilitator.js";
+import { startFacilitator } from "../../sdk/services/x402/facilitator.js";
 
 const program = new Command()
   .name("facilitator")

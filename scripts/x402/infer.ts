@@ -14,15 +14,15 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { Command } from "commander";
 import { JsonRpcProvider, Wallet } from "ethers";
 
-import type { Hex } from "../../sdk/settlement/item.js";
-import { VoucherSession } from "../../sdk/settlement/vouchers.js";
-import { parseTier } from "../../sdk/tiers.js";
-import { connectTierproof, type TierproofChain } from "../../sdk/x402/chain.js";
-import { checkResult } from "../../sdk/x402/checkResult.js";
-import { payForInference, type VoucherSessions } from "../../sdk/x402/client.js";
-import { confirmSettlement, type SettlementStatus } from "../../sdk/x402/confirm.js";
-import { parseScheme } from "../../sdk/x402/payload.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
+import type { Hex } from "../../sdk/lib/settlement/item.js";
+import { VoucherSession } from "../../sdk/lib/settlement/vouchers.js";
+import { parseTier } from "../../sdk/lib/tiers.js";
+import { connectTierproof, type TierproofChain } from "../../sdk/lib/x402/chain.js";
+import { checkResult } from "../../sdk/lib/x402/checkResult.js";
+import { payForInference, type VoucherSessions } from "../../sdk/lib/x402/client.js";
+import { confirmSettlement, type SettlementStatus } from "../../sdk/lib/x402/confirm.js";
+import { parseScheme } from "../../sdk/lib/x402/payload.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 
 const program = new Command()
   .name("infer")

@@ -11,10 +11,10 @@
  */
 import { network } from "hardhat";
 
-import { SCENARIO_CIRCUIT, setUpScenario } from "../../sdk/local/scenario.js";
-import { connectTierproof } from "../../sdk/x402/chain.js";
-import { startFacilitator } from "../../sdk/x402/facilitator.js";
-import { startGateway } from "../../sdk/x402/gateway.js";
+import { SCENARIO_CIRCUIT, setUpScenario } from "../../sdk/testing/local/scenario.js";
+import { connectTierproof } from "../../sdk/lib/x402/chain.js";
+import { startFacilitator } from "../../sdk/services/x402/facilitator.js";
+import { startGateway } from "../../sdk/services/x402/gateway.js";
 
 const connection = await network.getOrCreate();
 const scenario = await setUpScenario(connection, { clientCount: 3 });

@@ -2,10 +2,15 @@ import { expect } from "chai";
 import { hexlify, id } from "ethers";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import type { Hex } from "../../sdk/settlement/item.js";
-import { createTestPckChain, type PckChainOptions } from "../../sdk/tee/pckChain.js";
-import { buildQuoteV4, createQuotingPlatform, sgxMeasurement, type SgxReportInput } from "../../sdk/tee/quoteV4.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
+import type { Hex } from "../../sdk/lib/settlement/item.js";
+import { createTestPckChain, type PckChainOptions } from "../../sdk/testing/tee/pckChain.js";
+import {
+  buildQuoteV4,
+  createQuotingPlatform,
+  sgxMeasurement,
+  type SgxReportInput,
+} from "../../sdk/testing/tee/quoteV4.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;

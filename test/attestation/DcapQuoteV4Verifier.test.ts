@@ -7,9 +7,9 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash, hexlify, id, keccak256 } from "ethers";
 import { network } from "hardhat";
 
-import type { Hex } from "../../sdk/settlement/item.js";
-import { P256_N, p256Coordinates } from "../../sdk/tee/p256.js";
-import { createTestPckChain, dcapTcbId, type PckChainOptions } from "../../sdk/tee/pckChain.js";
+import type { Hex } from "../../sdk/lib/settlement/item.js";
+import { P256_N, p256Coordinates } from "../../sdk/testing/tee/p256.js";
+import { createTestPckChain, dcapTcbId, type PckChainOptions } from "../../sdk/testing/tee/pckChain.js";
 import {
   SGX_REPORT,
   TDX_REPORT,
@@ -22,8 +22,8 @@ import {
   type QuotingPlatform,
   type SgxReportInput,
   type TdxReportInput,
-} from "../../sdk/tee/quoteV4.js";
-import { TcbStatus } from "../../sdk/tee/tcbStatus.js";
+} from "../../sdk/testing/tee/quoteV4.js";
+import { TcbStatus } from "../../sdk/lib/tee/tcbStatus.js";
 import { DcapQuoteV4Verifier__factory, type DcapQuoteV4Verifier } from "../../typechain-types/index.js";
 
 const { ethers, networkHelpers } = await network.create();

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { Signature, Wallet, ZeroAddress, ZeroHash, concat, id, toBeHex, verifyTypedData } from "ethers";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import type { Hex } from "../../sdk/settlement/item.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
+import type { Hex } from "../../sdk/lib/settlement/item.js";
 import {
   ATTESTER_STATEMENT_TYPES,
   nitroMeasurement,
@@ -11,7 +11,7 @@ import {
   signedAttesterDomain,
   testAttester,
   type AttesterStatement,
-} from "../../sdk/tee/signedAttester.js";
+} from "../../sdk/testing/tee/signedAttester.js";
 import { SignedAttesterVerifier__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();

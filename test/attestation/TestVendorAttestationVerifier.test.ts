@@ -12,8 +12,8 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import type { Hex } from "../../sdk/settlement/item.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
+import type { Hex } from "../../sdk/lib/settlement/item.js";
 import {
   ATTESTATION_TYPES,
   TEST_VENDOR_ADDRESS,
@@ -21,7 +21,7 @@ import {
   testVendor,
   testVendorDomain,
   type TestAttestation,
-} from "../../sdk/tee/testVendor.js";
+} from "../../sdk/testing/tee/testVendor.js";
 import { TestVendorAttestationVerifier__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();

@@ -2,10 +2,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { expect } from "chai";
 import { Wallet, hexlify, id } from "ethers";
 
-import type { Hex } from "../../sdk/settlement/item.js";
-import { objectId, time } from "../../sdk/tee/der.js";
-import { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "../../sdk/tee/enclave.js";
-import { createTestPckChain } from "../../sdk/tee/pckChain.js";
+import type { Hex } from "../../sdk/lib/settlement/item.js";
+import { objectId, time } from "../../sdk/testing/tee/der.js";
+import { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "../../sdk/testing/tee/enclave.js";
+import { createTestPckChain } from "../../sdk/testing/tee/pckChain.js";
 import {
   QUOTE_HEADER_LENGTH,
   SGX_REPORT,
@@ -14,8 +14,8 @@ import {
   TDX_REPORT_LENGTH,
   buildQuoteV4,
   createQuotingPlatform,
-} from "../../sdk/tee/quoteV4.js";
-import { nitroMeasurement } from "../../sdk/tee/signedAttester.js";
+} from "../../sdk/testing/tee/quoteV4.js";
+import { nitroMeasurement } from "../../sdk/testing/tee/signedAttester.js";
 
 const le = (bytes: Uint8Array, at: number, size: number) =>
   bytes.slice(at, at + size).reduceRight((value, byte) => value * 256 + byte, 0);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
-import { argmax, hardSigmoid, relu, rescale } from "../../sdk/models/fixedPoint.js";
-import { fromField } from "../../sdk/zk/field.js";
+import { argmax, hardSigmoid, relu, rescale } from "../../sdk/lib/models/fixedPoint.js";
+import { fromField } from "../../sdk/lib/zk/field.js";
 import { compileTestCircuit, type TestCircuit } from "../helpers/testCircuit.js";
 
 /** A seeded generator of signed values below 2^(bits-1) in magnitude, with the edges included. */

@@ -3,15 +3,15 @@ import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 
-import { inferCnn, loadCnnModel } from "../../sdk/models/cnn.js";
-import { inferLinear, loadLinearModel, type LinearModel } from "../../sdk/models/linear.js";
-import { inferLogistic, loadLogisticModel } from "../../sdk/models/logistic.js";
-import { inferMlp, loadMlpModel } from "../../sdk/models/mlp.js";
-import { barImages, seededRandom } from "../../sdk/models/train.js";
-import { circuitArtifacts, loadCircuitInstance } from "../../sdk/zk/circuits.js";
-import { toField } from "../../sdk/zk/field.js";
-import { modelWeights, weightsCommitment, type WeightsWitness } from "../../sdk/zk/modelWeights.js";
-import { hashVector } from "../../sdk/zk/poseidon.js";
+import { inferCnn, loadCnnModel } from "../../sdk/lib/models/cnn.js";
+import { inferLinear, loadLinearModel, type LinearModel } from "../../sdk/lib/models/linear.js";
+import { inferLogistic, loadLogisticModel } from "../../sdk/lib/models/logistic.js";
+import { inferMlp, loadMlpModel } from "../../sdk/lib/models/mlp.js";
+import { barImages, seededRandom } from "../../sdk/tooling/models/train.js";
+import { circuitArtifacts, loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
+import { toField } from "../../sdk/lib/zk/field.js";
+import { modelWeights, weightsCommitment, type WeightsWitness } from "../../sdk/lib/zk/modelWeights.js";
+import { hashVector } from "../../sdk/lib/zk/poseidon.js";
 
 /** Runs a circuit's witness generator in-process, reusing one WebAssembly instance (fast enough for thousands). */
 async function witnessGenerator(name: string) {

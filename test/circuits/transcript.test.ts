@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import * as snarkjs from "snarkjs";
 
-import { CIRCUITS_DIR, circuitArtifacts } from "../../sdk/zk/circuits.js";
+import { CIRCUITS_DIR, circuitArtifacts } from "../../sdk/lib/zk/circuits.js";
 import {
   compareContributions,
   ptauContributions,

@@ -1,15 +1,15 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
-import { signedBatchesFromLogs, signedResultLeaf, type SignedBatch } from "../../sdk/disputes/records.js";
-import { SCENARIO_PRICES, requestInference, sampleInput, setUpScenario } from "../../sdk/local/scenario.js";
-import { inferLinear } from "../../sdk/models/linear.js";
-import { toBytes32 } from "../../sdk/settlement/item.js";
-import { modelIdFor } from "../../sdk/settlement/modelIds.js";
-import { submitBatch } from "../../sdk/settlement/submit.js";
-import { Mode, Tier } from "../../sdk/tiers.js";
-import { weightsCommitment } from "../../sdk/zk/modelWeights.js";
+import { challengeSignedResult, proveContradiction } from "../../sdk/lib/disputes/challenge.js";
+import { signedBatchesFromLogs, signedResultLeaf, type SignedBatch } from "../../sdk/lib/disputes/records.js";
+import { SCENARIO_PRICES, requestInference, sampleInput, setUpScenario } from "../../sdk/testing/local/scenario.js";
+import { inferLinear } from "../../sdk/lib/models/linear.js";
+import { toBytes32 } from "../../sdk/lib/settlement/item.js";
+import { modelIdFor } from "../../sdk/lib/settlement/modelIds.js";
+import { submitBatch } from "../../sdk/lib/settlement/submit.js";
+import { Mode, Tier } from "../../sdk/lib/tiers.js";
+import { weightsCommitment } from "../../sdk/lib/zk/modelWeights.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Wallet, ZeroAddress, id, toBeHex } from "ethers";
 import { network } from "hardhat";
 
-import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
+import { challengeSignedResult, proveContradiction } from "../../sdk/lib/disputes/challenge.js";
 import {
   fetchSignedBatch,
   heldSignedEarnings,
@@ -10,23 +10,23 @@ import {
   signedBatchesFromLogs,
   signedResultLeaf,
   type SignedBatch,
-} from "../../sdk/disputes/records.js";
-import { libraryLinks } from "../../sdk/local/deploy.js";
-import { onboardSigner, registerSignedOnlyModel } from "../../sdk/local/onboarding.js";
-import { inferLinear } from "../../sdk/models/linear.js";
+} from "../../sdk/lib/disputes/records.js";
+import { libraryLinks } from "../../sdk/testing/local/deploy.js";
+import { onboardSigner, registerSignedOnlyModel } from "../../sdk/testing/local/onboarding.js";
+import { inferLinear } from "../../sdk/lib/models/linear.js";
 import {
   SCENARIO_CIRCUIT,
   requestInference,
   sampleInput,
   setUpScenario,
   type Scenario,
-} from "../../sdk/local/scenario.js";
-import type { SettlementItem } from "../../sdk/settlement/item.js";
-import { modelIdFor } from "../../sdk/settlement/modelIds.js";
-import { SignerProver } from "../../sdk/settlement/provers.js";
-import { submitBatch } from "../../sdk/settlement/submit.js";
-import { Mode, Tier } from "../../sdk/tiers.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
+} from "../../sdk/testing/local/scenario.js";
+import type { SettlementItem } from "../../sdk/lib/settlement/item.js";
+import { modelIdFor } from "../../sdk/lib/settlement/modelIds.js";
+import { SignerProver } from "../../sdk/lib/settlement/provers.js";
+import { submitBatch } from "../../sdk/lib/settlement/submit.js";
+import { Mode, Tier } from "../../sdk/lib/tiers.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import { SignedResultDisputes__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();

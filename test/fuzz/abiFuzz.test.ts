@@ -5,28 +5,28 @@ import { expect } from "chai";
 import { AbiCoder, FunctionFragment, Wallet, id } from "ethers";
 import hre, { network } from "hardhat";
 
-import { proveContradiction } from "../../sdk/disputes/challenge.js";
-import { signedBatchesFromLogs, type SignedResultRecord } from "../../sdk/disputes/records.js";
+import { proveContradiction } from "../../sdk/lib/disputes/challenge.js";
+import { signedBatchesFromLogs, type SignedResultRecord } from "../../sdk/lib/disputes/records.js";
 import {
   SCENARIO_CIRCUIT,
   requestInference,
   sampleInput,
   setUpScenario,
   type Scenario,
-} from "../../sdk/local/scenario.js";
-import { inferLinear } from "../../sdk/models/linear.js";
-import { modelIdFor } from "../../sdk/settlement/modelIds.js";
-import { submitBatch } from "../../sdk/settlement/submit.js";
-import { Payment, type SettlementItem } from "../../sdk/settlement/item.js";
-import { signKeyConsent } from "../../sdk/settlement/signerKeys.js";
-import { readDomain } from "../../sdk/settlement/typedData.js";
-import type { Voucher } from "../../sdk/settlement/vouchers.js";
-import { SimulatedEnclave } from "../../sdk/tee/enclave.js";
-import { createTestPckChain } from "../../sdk/tee/pckChain.js";
-import { createQuotingPlatform } from "../../sdk/tee/quoteV4.js";
-import { testAttester } from "../../sdk/tee/signedAttester.js";
-import { Mode, Tier } from "../../sdk/tiers.js";
-import { proveInference, releaseProverThreads } from "../../sdk/zk/prove.js";
+} from "../../sdk/testing/local/scenario.js";
+import { inferLinear } from "../../sdk/lib/models/linear.js";
+import { modelIdFor } from "../../sdk/lib/settlement/modelIds.js";
+import { submitBatch } from "../../sdk/lib/settlement/submit.js";
+import { Payment, type SettlementItem } from "../../sdk/lib/settlement/item.js";
+import { signKeyConsent } from "../../sdk/lib/settlement/signerKeys.js";
+import { readDomain } from "../../sdk/lib/settlement/typedData.js";
+import type { Voucher } from "../../sdk/lib/settlement/vouchers.js";
+import { SimulatedEnclave } from "../../sdk/testing/tee/enclave.js";
+import { createTestPckChain } from "../../sdk/testing/tee/pckChain.js";
+import { createQuotingPlatform } from "../../sdk/testing/tee/quoteV4.js";
+import { testAttester } from "../../sdk/testing/tee/signedAttester.js";
+import { Mode, Tier } from "../../sdk/lib/tiers.js";
+import { proveInference, releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import {
   DcapQuoteV4Verifier__factory,
   InferenceSettlement__factory,

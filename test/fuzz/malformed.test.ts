@@ -16,15 +16,15 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
-import { libraryLinks, type LocalSystem } from "../../sdk/local/deploy.js";
-import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/local/scenario.js";
-import { Payment, toBytes32, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
-import { signKeyConsent } from "../../sdk/settlement/signerKeys.js";
-import { readDomain, signOrder } from "../../sdk/settlement/typedData.js";
-import type { Voucher } from "../../sdk/settlement/vouchers.js";
-import { submitBatch } from "../../sdk/settlement/submit.js";
-import { Mode, Tier } from "../../sdk/tiers.js";
-import { proveInference, releaseProverThreads } from "../../sdk/zk/prove.js";
+import { libraryLinks, type LocalSystem } from "../../sdk/testing/local/deploy.js";
+import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/testing/local/scenario.js";
+import { Payment, toBytes32, type Hex, type SettlementItem } from "../../sdk/lib/settlement/item.js";
+import { signKeyConsent } from "../../sdk/lib/settlement/signerKeys.js";
+import { readDomain, signOrder } from "../../sdk/lib/settlement/typedData.js";
+import type { Voucher } from "../../sdk/lib/settlement/vouchers.js";
+import { submitBatch } from "../../sdk/lib/settlement/submit.js";
+import { Mode, Tier } from "../../sdk/lib/tiers.js";
+import { proveInference, releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import { InferenceSettlement__factory, LinearPrivate_4Verifier__factory } from "../../typechain-types/index.js";
 import { BN254_Q, BN254_R, SECP256K1_N } from "./abiFuzz.js";
 

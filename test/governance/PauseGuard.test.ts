@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { Wallet, ZeroAddress, id } from "ethers";
 import { network } from "hardhat";
 
-import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
-import { signedBatchesFromLogs } from "../../sdk/disputes/records.js";
-import { deployLocalSystem, libraryLinks } from "../../sdk/local/deploy.js";
-import { onboardEnclave } from "../../sdk/local/onboarding.js";
+import { challengeSignedResult, proveContradiction } from "../../sdk/lib/disputes/challenge.js";
+import { signedBatchesFromLogs } from "../../sdk/lib/disputes/records.js";
+import { deployLocalSystem, libraryLinks } from "../../sdk/testing/local/deploy.js";
+import { onboardEnclave } from "../../sdk/testing/local/onboarding.js";
 import {
   SCENARIO_CIRCUIT,
   SCENARIO_MEASUREMENT,
@@ -13,17 +13,17 @@ import {
   sampleInput,
   setUpScenario,
   type Scenario,
-} from "../../sdk/local/scenario.js";
-import { inferLinear } from "../../sdk/models/linear.js";
-import type { Hex, SettlementItem } from "../../sdk/settlement/item.js";
-import { modelIdFor } from "../../sdk/settlement/modelIds.js";
-import { signKeyConsent } from "../../sdk/settlement/signerKeys.js";
-import { submitBatch } from "../../sdk/settlement/submit.js";
-import { readDomain } from "../../sdk/settlement/typedData.js";
-import { SimulatedEnclave } from "../../sdk/tee/enclave.js";
-import { teeRegistryDomain } from "../../sdk/tee/heartbeat.js";
-import { Mode, Tier, tierMask } from "../../sdk/tiers.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
+} from "../../sdk/testing/local/scenario.js";
+import { inferLinear } from "../../sdk/lib/models/linear.js";
+import type { Hex, SettlementItem } from "../../sdk/lib/settlement/item.js";
+import { modelIdFor } from "../../sdk/lib/settlement/modelIds.js";
+import { signKeyConsent } from "../../sdk/lib/settlement/signerKeys.js";
+import { submitBatch } from "../../sdk/lib/settlement/submit.js";
+import { readDomain } from "../../sdk/lib/settlement/typedData.js";
+import { SimulatedEnclave } from "../../sdk/testing/tee/enclave.js";
+import { teeRegistryDomain } from "../../sdk/lib/tee/heartbeat.js";
+import { Mode, Tier, tierMask } from "../../sdk/lib/tiers.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import {
   InferenceSettlement__factory,
   ModelRegistry__factory,

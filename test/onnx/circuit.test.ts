@@ -7,12 +7,12 @@ import { expect } from "chai";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 
 import { CIRCOM_FLAGS } from "../../scripts/circuits/sources.js";
-import { seededRandom } from "../../sdk/models/train.js";
-import { exportNetwork, importOnnx, quantizeInput, writeImport, type Network } from "../../sdk/onnx/index.js";
-import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/zk/circuits.js";
-import { toField } from "../../sdk/zk/field.js";
-import { modelWeights } from "../../sdk/zk/modelWeights.js";
-import { hashVector } from "../../sdk/zk/poseidon.js";
+import { seededRandom } from "../../sdk/tooling/models/train.js";
+import { exportNetwork, importOnnx, quantizeInput, writeImport, type Network } from "../../sdk/tooling/onnx/index.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
+import { toField } from "../../sdk/lib/zk/field.js";
+import { modelWeights } from "../../sdk/lib/zk/modelWeights.js";
+import { hashVector } from "../../sdk/lib/zk/poseidon.js";
 
 import { floatDeepMlp, floatInputs, floatMlp } from "./floatNetworks.js";
 

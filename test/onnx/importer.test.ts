@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { seededRandom } from "../../sdk/models/train.js";
+import { seededRandom } from "../../sdk/tooling/models/train.js";
 import {
   exportNetwork,
   forwardFloat,
@@ -10,9 +10,9 @@ import {
   quantizeInput,
   readOnnx,
   type Network,
-} from "../../sdk/onnx/index.js";
-import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
-import { floatTensor, onnx, type OnnxNode } from "../../sdk/onnx/proto.js";
+} from "../../sdk/tooling/onnx/index.js";
+import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
+import { floatTensor, onnx, type OnnxNode } from "../../sdk/tooling/onnx/proto.js";
 
 import { floatDeepMlp, floatInputs, floatMlp } from "./floatNetworks.js";
 

@@ -1,12 +1,18 @@
 import { expect } from "chai";
 
-import { inferCnn, loadCnnModel } from "../../sdk/models/cnn.js";
-import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
-import { inferLogistic, loadLogisticModel } from "../../sdk/models/logistic.js";
-import { inferMlp, loadMlpModel } from "../../sdk/models/mlp.js";
-import { seededRandom } from "../../sdk/models/train.js";
-import { exportNetwork, importOnnx, networkOfInstance, preprocessingOf, readOnnx } from "../../sdk/onnx/index.js";
-import { loadCircuitInstance } from "../../sdk/zk/circuits.js";
+import { inferCnn, loadCnnModel } from "../../sdk/lib/models/cnn.js";
+import { inferLinear, loadLinearModel } from "../../sdk/lib/models/linear.js";
+import { inferLogistic, loadLogisticModel } from "../../sdk/lib/models/logistic.js";
+import { inferMlp, loadMlpModel } from "../../sdk/lib/models/mlp.js";
+import { seededRandom } from "../../sdk/tooling/models/train.js";
+import {
+  exportNetwork,
+  importOnnx,
+  networkOfInstance,
+  preprocessingOf,
+  readOnnx,
+} from "../../sdk/tooling/onnx/index.js";
+import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 
 /** Seeded float inputs in [-range, range]. */
 function floatInputs(count: number, size: number, seed: number, range: number): number[][] {

@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash, id } from "ethers";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import { modelIdFor } from "../../sdk/settlement/modelIds.js";
-import { ALL_TIERS, Tier, tierMask } from "../../sdk/tiers.js";
-import { SNARK_SCALAR_FIELD } from "../../sdk/zk/field.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
+import { modelIdFor } from "../../sdk/lib/settlement/modelIds.js";
+import { ALL_TIERS, Tier, tierMask } from "../../sdk/lib/tiers.js";
+import { SNARK_SCALAR_FIELD } from "../../sdk/lib/zk/field.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

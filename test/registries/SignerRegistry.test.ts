@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { Wallet, ZeroAddress, id } from "ethers";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import { onboardSigner } from "../../sdk/local/onboarding.js";
-import { signKeyConsent } from "../../sdk/settlement/signerKeys.js";
-import { readDomain } from "../../sdk/settlement/typedData.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
+import { onboardSigner } from "../../sdk/testing/local/onboarding.js";
+import { signKeyConsent } from "../../sdk/lib/settlement/signerKeys.js";
+import { readDomain } from "../../sdk/lib/settlement/typedData.js";
 import { SignerRegistry__factory, type SignerRegistry } from "../../typechain-types/index.js";
 
 const connection = await network.create();

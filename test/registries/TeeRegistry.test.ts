@@ -2,16 +2,21 @@ import { expect } from "chai";
 import { Wallet, ZeroAddress, ZeroHash, concat, id, verifyTypedData, type Signer } from "ethers";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import { onboardEnclave } from "../../sdk/local/onboarding.js";
-import type { Hex } from "../../sdk/settlement/item.js";
-import { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "../../sdk/tee/enclave.js";
-import { teeRegistryDomain } from "../../sdk/tee/heartbeat.js";
-import { createTestPckChain, dcapTcbId } from "../../sdk/tee/pckChain.js";
-import { TEE_TYPE, createQuotingPlatform, type QuotingPlatform } from "../../sdk/tee/quoteV4.js";
-import { testAttester } from "../../sdk/tee/signedAttester.js";
-import { TcbStatus } from "../../sdk/tee/tcbStatus.js";
-import { ATTESTATION_TYPES, signTestAttestation, testVendor, testVendorDomain } from "../../sdk/tee/testVendor.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
+import { onboardEnclave } from "../../sdk/testing/local/onboarding.js";
+import type { Hex } from "../../sdk/lib/settlement/item.js";
+import { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "../../sdk/testing/tee/enclave.js";
+import { teeRegistryDomain } from "../../sdk/lib/tee/heartbeat.js";
+import { createTestPckChain, dcapTcbId } from "../../sdk/testing/tee/pckChain.js";
+import { TEE_TYPE, createQuotingPlatform, type QuotingPlatform } from "../../sdk/testing/tee/quoteV4.js";
+import { testAttester } from "../../sdk/testing/tee/signedAttester.js";
+import { TcbStatus } from "../../sdk/lib/tee/tcbStatus.js";
+import {
+  ATTESTATION_TYPES,
+  signTestAttestation,
+  testVendor,
+  testVendorDomain,
+} from "../../sdk/testing/tee/testVendor.js";
 import { TeeRegistry__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();

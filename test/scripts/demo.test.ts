@@ -3,8 +3,8 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { startHardhatNode, type HardhatNode } from "../../sdk/local/hardhatNode.js";
-import { REPO_ROOT } from "../../sdk/zk/circuits.js";
+import { startHardhatNode, type HardhatNode } from "../../sdk/testing/local/hardhatNode.js";
+import { REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
 
 /** Runs `hardhat run scripts/demo.ts --network localhost` against `url`, on this Node (no npx layer). */
 async function runDemo(url: string): Promise<{ code: number | null; output: string }> {

@@ -10,7 +10,7 @@ import {
   formatGasComparison,
   parseGasSnapshot,
   type GasTolerance,
-} from "../../sdk/gas/snapshot.js";
+} from "../../sdk/tooling/gas/snapshot.js";
 
 // Made-up figures; the tolerance of these tests is fixed here, not the project's, so the edges stay where the tests
 // put them when the project's tolerance changes.

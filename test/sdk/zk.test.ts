@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { poseidon3 } from "poseidon-lite";
 
-import { inferLinear, loadLinearModel } from "../../sdk/models/linear.js";
-import { circuitArtifacts } from "../../sdk/zk/circuits.js";
-import { SNARK_SCALAR_FIELD, fromField, toField } from "../../sdk/zk/field.js";
-import { hashVector } from "../../sdk/zk/poseidon.js";
-import { modelWeights } from "../../sdk/zk/modelWeights.js";
-import { proveInference } from "../../sdk/zk/prove.js";
+import { inferLinear, loadLinearModel } from "../../sdk/lib/models/linear.js";
+import { circuitArtifacts } from "../../sdk/lib/zk/circuits.js";
+import { SNARK_SCALAR_FIELD, fromField, toField } from "../../sdk/lib/zk/field.js";
+import { hashVector } from "../../sdk/lib/zk/poseidon.js";
+import { modelWeights } from "../../sdk/lib/zk/modelWeights.js";
+import { proveInference } from "../../sdk/lib/zk/prove.js";
 import { calculateWitness, satisfies, withSignal, witnessValues } from "../helpers/witness.js";
 
 const CIRCUIT = "Linear_4";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
-import { setUpScenario } from "../../sdk/local/scenario.js";
+import { setUpScenario } from "../../sdk/testing/local/scenario.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { ZeroHash, id } from "ethers";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import { proveInference } from "../../sdk/zk/prove.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
+import { proveInference } from "../../sdk/lib/zk/prove.js";
 import { ZkStatement__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();

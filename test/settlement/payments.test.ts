@@ -2,17 +2,17 @@ import { expect } from "chai";
 import { Wallet, id } from "ethers";
 import { network } from "hardhat";
 
-import { challengeSignedResult, proveContradiction } from "../../sdk/disputes/challenge.js";
-import { heldSignedEarnings, signedBatchesFromLogs } from "../../sdk/disputes/records.js";
+import { challengeSignedResult, proveContradiction } from "../../sdk/lib/disputes/challenge.js";
+import { heldSignedEarnings, signedBatchesFromLogs } from "../../sdk/lib/disputes/records.js";
 import {
   SCENARIO_CIRCUIT,
   requestInference,
   sampleInput,
   setUpScenario,
   type Scenario,
-} from "../../sdk/local/scenario.js";
-import { inferLinear } from "../../sdk/models/linear.js";
-import { Payment, type Hex, type SettlementItem } from "../../sdk/settlement/item.js";
+} from "../../sdk/testing/local/scenario.js";
+import { inferLinear } from "../../sdk/lib/models/linear.js";
+import { Payment, type Hex, type SettlementItem } from "../../sdk/lib/settlement/item.js";
 import {
   authorizeExactPayment,
   decodeExactAuthorization,
@@ -20,9 +20,9 @@ import {
   exactPaymentNonce,
   signReceiveAuthorization,
   type ReceiveAuthorization,
-} from "../../sdk/settlement/payments.js";
-import { submitBatch } from "../../sdk/settlement/submit.js";
-import { orderDigest } from "../../sdk/settlement/typedData.js";
+} from "../../sdk/lib/settlement/payments.js";
+import { submitBatch } from "../../sdk/lib/settlement/submit.js";
+import { orderDigest } from "../../sdk/lib/settlement/typedData.js";
 import {
   EMPTY_ORDERS_HEAD,
   VoucherBatcher,
@@ -31,12 +31,12 @@ import {
   signVoucher,
   voucherDigest,
   type Voucher,
-} from "../../sdk/settlement/vouchers.js";
-import { Mode, Tier } from "../../sdk/tiers.js";
-import { releaseProverThreads } from "../../sdk/zk/prove.js";
-import { fulfilOrder } from "../../sdk/settlement/fulfil.js";
-import { buildOrder } from "../../sdk/settlement/order.js";
-import { RequestIdAllocator } from "../../sdk/settlement/requestIds.js";
+} from "../../sdk/lib/settlement/vouchers.js";
+import { Mode, Tier } from "../../sdk/lib/tiers.js";
+import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
+import { fulfilOrder } from "../../sdk/lib/settlement/fulfil.js";
+import { buildOrder } from "../../sdk/lib/settlement/order.js";
+import { RequestIdAllocator } from "../../sdk/lib/settlement/requestIds.js";
 import { TestERC1271Wallet__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { tierMixSvg, svgToPng } from "../../sdk/stats/chart.js";
+import { tierMixSvg, svgToPng } from "../../sdk/services/stats/chart.js";
 import {
   BATCH_SETTLED_TOPIC,
   ITEM_SETTLED_TOPIC,
@@ -10,12 +10,12 @@ import {
   encodeBatchLogs,
   encodeItemSettled,
   type SettledItem,
-} from "../../sdk/stats/events.js";
-import { epochMix, formatStatsReport, shareTrend } from "../../sdk/stats/report.js";
-import { ingestLogs } from "../../sdk/stats/indexer.js";
-import { StatsStore } from "../../sdk/stats/store.js";
-import { syntheticHistory } from "../../sdk/stats/traffic.js";
-import { Tier } from "../../sdk/tiers.js";
+} from "../../sdk/services/stats/events.js";
+import { epochMix, formatStatsReport, shareTrend } from "../../sdk/services/stats/report.js";
+import { ingestLogs } from "../../sdk/services/stats/indexer.js";
+import { StatsStore } from "../../sdk/services/stats/store.js";
+import { syntheticHistory } from "../../sdk/testing/stats/traffic.js";
+import { Tier } from "../../sdk/lib/tiers.js";
 import { InferenceSettlement__factory } from "../../typechain-types/index.js";
 
 const settlementInterface = InferenceSettlement__factory.createInterface();
@@ -212,7 +212,7 @@ describe("npm run stats (scripts/stats/stats.ts)", function () {
     const { existsSync, mkdtempSync, readFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const path = await import("node:path");
-    const { REPO_ROOT } = await import("../../sdk/zk/circuits.js");
+    const { REPO_ROOT } = await import("../../sdk/lib/zk/circuits.js");
     const dir = mkdtempSync(path.join(tmpdir(), "tierproof-stats-cli-"));
     try {
       const run = (...args: string[]) =>

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Signature, ZeroAddress, id, verifyTypedData, type Signer, type TypedDataDomain } from "ethers";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
 import { TestERC1271Wallet__factory } from "../../typechain-types/index.js";
 
 const connection = await network.create();

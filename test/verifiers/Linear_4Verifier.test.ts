@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployLocalSystem } from "../../sdk/local/deploy.js";
-import { circuitArtifacts } from "../../sdk/zk/circuits.js";
-import { SNARK_SCALAR_FIELD } from "../../sdk/zk/field.js";
-import { proveInference, toSolidityLayout, verifyInferenceProof, type InferenceProof } from "../../sdk/zk/prove.js";
-import { verifyingKeyHash } from "../../sdk/zk/verifyingKey.js";
+import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
+import { circuitArtifacts } from "../../sdk/lib/zk/circuits.js";
+import { SNARK_SCALAR_FIELD } from "../../sdk/lib/zk/field.js";
+import { proveInference, toSolidityLayout, verifyInferenceProof, type InferenceProof } from "../../sdk/lib/zk/prove.js";
+import { verifyingKeyHash } from "../../sdk/lib/zk/verifyingKey.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;

@@ -1,0 +1,67 @@
+import type { BaseWallet, TypedDataDomain } from "ethers";
+
+import type { SimulatedEnclave } from "../../testing/tee/enclave.js";
+import { Tier } from "../tiers.js";
+import { encodeZkProof, proveInference } from "../zk/prove.js";
+import type { Hex, Order } from "./item.js";
+import { signResult } from "./typedData.js";
+
+/** What a provider computed for an order, handed to the tier's prover. */
+export interface InferenceOutcome {
+  input: readonly bigint[];
+  output: readonly bigint[];
+  outputHash: Hex;
+}
+
+/** Produces the `proof` bytes of a settlement item in one tier. */
+export interface ResultProver {
+  readonly tier: Tier;
+  prove(order: Order, outcome: InferenceOutcome): Promise<Hex>;
+}
+
+/** ZK tier: a Groth16 proof from the model's circuit, binding the request id, input hash and output hash. */
+export class ZkProver implements ResultProver {
+  readonly tier = Tier.ZK;
+
+  constructor(readonly circuitName: string) {}
+
+  async prove(order: Order, outcome: InferenceOutcome): Promise<Hex> {
+    const { proof, publicSignals } = await proveInference(
+      this.circuitName,
+      [...outcome.input],
+      BigInt(order.requestId),
+    );
+    if (publicSignals.outputHash !== BigInt(outcome.outputHash)) {
+      throw new Error(`circuit ${this.circuitName} disagrees with the reference inference for ${order.requestId}`);
+    }
+    return encodeZkProof(proof) as Hex;
+  }
+}
+
+/** TEE tier: the enclave signs the result with its attested key. */
+export class EnclaveProver implements ResultProver {
+  readonly tier = Tier.TEE;
+
+  constructor(
+    readonly enclave: SimulatedEnclave,
+    readonly domain: TypedDataDomain,
+  ) {}
+
+  prove(order: Order, outcome: InferenceOutcome): Promise<Hex> {
+    return this.enclave.signResult(this.domain, order, outcome.outputHash);
+  }
+}
+
+/** SIGNED tier: the provider's staked signer key vouches for the result. */
+export class SignerProver implements ResultProver {
+  readonly tier = Tier.SIGNED;
+
+  constructor(
+    readonly signer: BaseWallet,
+    readonly domain: TypedDataDomain,
+  ) {}
+
+  prove(order: Order, outcome: InferenceOutcome): Promise<Hex> {
+    return signResult(this.signer, this.domain, order, outcome.outputHash);
+  }
+}
