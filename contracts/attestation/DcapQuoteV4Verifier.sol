@@ -23,7 +23,7 @@ import {X509P256} from "../libraries/X509P256.sol";
 /// Certificates must be valid at the block's time, names must chain (issuer = issuer's subject) and the PCK CA must be
 /// a CA. High-s signatures are normalised to low-s before every check (Intel's signers do not produce low-s).
 /// @dev What is not checked against Intel collateral: TCB info and QE identity levels (governance records a TCB status
-/// per `tcbId` instead), PCK CRLs, the TDX module identity. See the README section "TEE attestation".
+/// per `tcbId` instead), PCK CRLs, the TDX module identity. See docs/tee.md.
 contract DcapQuoteV4Verifier is IDcapQuoteV4Verifier, Ownable2Step {
     using DerLite for bytes;
     using DerLite for DerLite.Node;

@@ -20,7 +20,7 @@ import {ReversingDisputes} from "./ReversingDisputes.sol";
 /// Invariants of the settlement under random call sequences of `SettlementHandler` (deposits, withdrawals, mixed
 /// TEE/SIGNED batches paid from escrow, by vouchers and by EIP-3009, flawed items, releases, reversals, slashes, key
 /// rotations, enclave and measurement revocations, time passing). Runs and depth come from the Solidity test profile:
-/// `default` (quick, every `npx hardhat test solidity`) or `deep` (`npm run test:invariants:deep`); see the README.
+/// `default` (quick, every `npx hardhat test solidity`) or `deep` (`npm run test:invariants:deep`); see docs/testing.md.
 ///
 /// The handler lives in this file on purpose: the fuzzer finds a target's ABI through its artifact, and Hardhat writes
 /// artifacts only for the root files it compiles, so a handler in a file of its own kept a stale artifact (and the run
