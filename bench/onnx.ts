@@ -32,7 +32,7 @@ import {
   type AccuracyReport,
   type ImportResult,
   type Network,
-} from "../sdk/tooling/onnx/index.js";
+} from "../sdk/tooling/index.js";
 import { REPO_ROOT, loadCircuitInstance } from "../sdk/lib/zk/circuits.js";
 
 interface DataSet {

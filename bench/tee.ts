@@ -15,7 +15,8 @@ import { requestInference, sampleInput, setUpScenario } from "../sdk/testing/loc
 import type { Hex, SettlementItem } from "../sdk/lib/settlement/item.js";
 import { EnclaveProver } from "../sdk/lib/settlement/provers.js";
 import { measureTierGas, submitBatch } from "../sdk/lib/settlement/submit.js";
-import { SimulatedEnclave, type EnclaveBindingContext } from "../sdk/testing/tee/enclave.js";
+import type { EnclaveBindingContext } from "../sdk/lib/tee/enclaveBinding.js";
+import { SimulatedEnclave } from "../sdk/testing/tee/enclave.js";
 import { createTestPckChain, dcapTcbId } from "../sdk/testing/tee/pckChain.js";
 import { p256Coordinates, p256KeyFromLabel, signP256 } from "../sdk/testing/tee/p256.js";
 import { TEE_TYPE, createQuotingPlatform } from "../sdk/testing/tee/quoteV4.js";

@@ -2,21 +2,20 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 import { settlementWithDisputes } from "../settlementWithDisputes.js";
 
-import { testRootKey } from "../../sdk/testing/tee/pckChain.js";
-import { testQeMrSigner } from "../../sdk/testing/tee/quoteV4.js";
-import { testAttester } from "../../sdk/testing/tee/signedAttester.js";
-import { TEST_VENDOR_ADDRESS } from "../../sdk/testing/tee/testVendor.js";
-
 const DAY = 24n * 60n * 60n;
 
 /**
  * The whole tierproof system for a local or test network: a test token (EIP-2612 + EIP-3009), the three registries,
- * the attestation adapters allowed in the TeeRegistry (test vendor, Intel DCAP v4 pinning the sdk/tee test root, signed
- * attester with the sdk/tee test attester), the settlement contract, the SIGNED-result dispute contract (wired into
+ * the attestation adapters allowed in the TeeRegistry (test vendor, Intel DCAP v4 pinning a test root, signed attester
+ * with a test attester), the settlement contract, the SIGNED-result dispute contract (wired into
  * settlement, with the signer registry's slasher role), and the generated
  * Groth16 verifiers of the `Linear_4` and `Mlp_4-8-3` (Iris) circuits. Account 0 is the admin and governor, and by
  * default holds both roles of the `PauseGuard` (parameters `pauser`, `pauseAdmin`) that settlement and the registries
  * read.
+ *
+ * The attestation keys are required parameters (`attestationVendor`, `dcapRootKeyX`, `dcapRootKeyY`, `dcapQeMrSigner`,
+ * `attester`): `deployLocalSystem` (sdk/testing/local/deploy.ts) passes the enclave simulator's public test keys, so
+ * this module imports nothing from the SDK and the SDK's deployment code is the only side that knows both.
  *
  * Never use this module on a public network: the test vendor, test root and test attester keys are public.
  */
@@ -36,22 +35,19 @@ export default buildModule("LocalTierproof", (m) => {
     pauseGuard,
   ]);
   const teeRegistry = m.contract("TeeRegistry", [admin, m.getParameter("maxAttestationAge", 30n * DAY), pauseGuard]);
-  const testVendorVerifier = m.contract("TestVendorAttestationVerifier", [
-    m.getParameter("attestationVendor", TEST_VENDOR_ADDRESS),
-  ]);
+  const testVendorVerifier = m.contract("TestVendorAttestationVerifier", [m.getParameter<string>("attestationVendor")]);
   m.call(teeRegistry, "setAttestationVerifier", [testVendorVerifier, true]);
-  // Intel DCAP quotes under the sdk/tee test PCK chain (pass Intel's SGX Root CA key and QE signer elsewhere)
-  const testRoot = testRootKey();
+  // Intel DCAP quotes under a test PCK chain (pass Intel's SGX Root CA key and QE signer elsewhere)
   const dcapVerifier = m.contract("DcapQuoteV4Verifier", [
     admin,
-    m.getParameter("dcapRootKeyX", testRoot.x),
-    m.getParameter("dcapRootKeyY", testRoot.y),
-    m.getParameter("dcapQeMrSigner", testQeMrSigner()),
+    m.getParameter<string>("dcapRootKeyX"),
+    m.getParameter<string>("dcapRootKeyY"),
+    m.getParameter<string>("dcapQeMrSigner"),
   ]);
   m.call(teeRegistry, "setAttestationVerifier", [dcapVerifier, true], { id: "allowDcapVerifier" });
-  // Nitro-style attester statements, signed by the sdk/tee test attester key
+  // Nitro-style attester statements, signed by a test attester key
   const signedAttesterVerifier = m.contract("SignedAttesterVerifier", [admin]);
-  m.call(signedAttesterVerifier, "setAttester", [m.getParameter("attester", testAttester().address), true]);
+  m.call(signedAttesterVerifier, "setAttester", [m.getParameter<string>("attester"), true]);
   m.call(teeRegistry, "setAttestationVerifier", [signedAttesterVerifier, true], { id: "allowSignedAttester" });
 
   const { zkStatement, settlement, disputes } = settlementWithDisputes(

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 
 import { Command } from "commander";
 
-import { exportNetwork, networkOfInstance } from "../../sdk/tooling/onnx/index.js";
+import { exportNetwork, networkOfInstance } from "../../sdk/tooling/index.js";
 import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 
 const program = new Command()

@@ -13,7 +13,7 @@ import path from "node:path";
 
 import { Command } from "commander";
 
-import { GENERATED_MODELS_DIR, importOnnx, readOnnx, writeImport } from "../../sdk/tooling/onnx/index.js";
+import { GENERATED_MODELS_DIR, importOnnx, readOnnx, writeImport } from "../../sdk/tooling/index.js";
 import { seededRandom } from "../../sdk/tooling/models/train.js";
 import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
 

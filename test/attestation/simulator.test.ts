@@ -4,7 +4,8 @@ import { Wallet, hexlify, id } from "ethers";
 
 import type { Hex } from "../../sdk/lib/settlement/item.js";
 import { objectId, time } from "../../sdk/testing/tee/der.js";
-import { SimulatedEnclave, enclaveBinding, type EnclaveBindingContext } from "../../sdk/testing/tee/enclave.js";
+import { enclaveBinding, type EnclaveBindingContext } from "../../sdk/lib/tee/enclaveBinding.js";
+import { SimulatedEnclave } from "../../sdk/testing/tee/enclave.js";
 import { createTestPckChain } from "../../sdk/testing/tee/pckChain.js";
 import {
   QUOTE_HEADER_LENGTH,

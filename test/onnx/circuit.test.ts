@@ -8,7 +8,7 @@ import { WitnessCalculatorBuilder } from "circom_runtime";
 
 import { CIRCOM_FLAGS } from "../../scripts/circuits/sources.js";
 import { seededRandom } from "../../sdk/tooling/models/train.js";
-import { exportNetwork, importOnnx, quantizeInput, writeImport, type Network } from "../../sdk/tooling/onnx/index.js";
+import { exportNetwork, importOnnx, quantizeInput, writeImport, type Network } from "../../sdk/tooling/index.js";
 import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
 import { toField } from "../../sdk/lib/zk/field.js";
 import { modelWeights } from "../../sdk/lib/zk/modelWeights.js";

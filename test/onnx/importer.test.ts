@@ -10,7 +10,7 @@ import {
   quantizeInput,
   readOnnx,
   type Network,
-} from "../../sdk/tooling/onnx/index.js";
+} from "../../sdk/tooling/index.js";
 import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 import { floatTensor, onnx, type OnnxNode } from "../../sdk/tooling/onnx/proto.js";
 

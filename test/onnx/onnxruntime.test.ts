@@ -8,7 +8,7 @@ import {
   importOnnx,
   networkOfInstance,
   readOnnx,
-} from "../../sdk/tooling/onnx/index.js";
+} from "../../sdk/tooling/index.js";
 import { floatTensor, onnx } from "../../sdk/tooling/onnx/proto.js";
 import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 

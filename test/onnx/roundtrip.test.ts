@@ -5,13 +5,7 @@ import { inferLinear, loadLinearModel } from "../../sdk/lib/models/linear.js";
 import { inferLogistic, loadLogisticModel } from "../../sdk/lib/models/logistic.js";
 import { inferMlp, loadMlpModel } from "../../sdk/lib/models/mlp.js";
 import { seededRandom } from "../../sdk/tooling/models/train.js";
-import {
-  exportNetwork,
-  importOnnx,
-  networkOfInstance,
-  preprocessingOf,
-  readOnnx,
-} from "../../sdk/tooling/onnx/index.js";
+import { exportNetwork, importOnnx, networkOfInstance, preprocessingOf, readOnnx } from "../../sdk/tooling/index.js";
 import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 
 /** Seeded float inputs in [-range, range]. */

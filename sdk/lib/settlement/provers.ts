@@ -1,6 +1,5 @@
 import type { BaseWallet, TypedDataDomain } from "ethers";
 
-import type { SimulatedEnclave } from "../../testing/tee/enclave.js";
 import { Tier } from "../tiers.js";
 import { encodeZkProof, proveInference } from "../zk/prove.js";
 import type { Hex, Order } from "./item.js";
@@ -38,12 +37,20 @@ export class ZkProver implements ResultProver {
   }
 }
 
+/**
+ * An enclave holding a key registered in the TeeRegistry, as a provider reaches it: it signs the EIP-712
+ * `InferenceResult` of an order and its output hash with that key, which never leaves it.
+ */
+export interface ResultSigningEnclave {
+  signResult(domain: TypedDataDomain, order: Order, outputHash: Hex): Promise<Hex>;
+}
+
 /** TEE tier: the enclave signs the result with its attested key. */
 export class EnclaveProver implements ResultProver {
   readonly tier = Tier.TEE;
 
   constructor(
-    readonly enclave: SimulatedEnclave,
+    readonly enclave: ResultSigningEnclave,
     readonly domain: TypedDataDomain,
   ) {}
 

@@ -10,7 +10,7 @@ import { RequestIdAllocator } from "../settlement/requestIds.js";
 import { signOrder } from "../settlement/typedData.js";
 import { VoucherSession, type Voucher } from "../settlement/vouchers.js";
 import { Tier } from "../tiers.js";
-import type { InferenceResponse } from "../../services/x402/gateway.js";
+import type { InferenceResponse } from "./inferenceResponse.js";
 import {
   SCHEME_PAYMENTS,
   authorizationToWire,

@@ -28,7 +28,7 @@ import {
   type TierproofScheme,
   type WireResult,
 } from "./payload.js";
-import { DuplicateRequestError, type SettlementQueue } from "../../services/x402/queue.js";
+import { DuplicateRequestError, type FacilitatorQueue } from "./facilitatorQueue.js";
 
 /** Why a payment was refused: a short x402 `invalidReason` code and a message that says what to fix. */
 export class PaymentRejection extends Error {
@@ -99,7 +99,7 @@ export class TierproofFacilitatorScheme implements SchemeNetworkFacilitator {
   constructor(
     scheme: string,
     readonly chain: TierproofChain,
-    readonly queue: SettlementQueue,
+    readonly queue: FacilitatorQueue,
     readonly options: FacilitatorSchemeOptions,
     readonly mutex = new KeyedMutex(),
   ) {
@@ -457,7 +457,7 @@ export function toSettlementItem(parsed: ParsedPayment, result: WireResult): Set
 /** Every tierproof scheme for one chain and queue, sharing one per-client lock. */
 export function facilitatorSchemes(
   chain: TierproofChain,
-  queue: SettlementQueue,
+  queue: FacilitatorQueue,
   options: FacilitatorSchemeOptions,
 ): TierproofFacilitatorScheme[] {
   const mutex = new KeyedMutex();

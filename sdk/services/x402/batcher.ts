@@ -3,7 +3,8 @@ import type { ContractTransactionResponse, Signer } from "ethers";
 import type { InferenceSettlement } from "../../../typechain-types/index.js";
 import { describeError } from "../../lib/settlement/submit.js";
 import { Mode } from "../../lib/tiers.js";
-import { batchVouchers, type QueuedBatch, type QueuedItem, type SettlementQueue } from "./queue.js";
+import type { QueuedItem } from "../../lib/x402/facilitatorQueue.js";
+import { batchVouchers, type QueuedBatch, type SettlementQueue } from "./queue.js";
 
 /** When the batch settler sends a batch. */
 export interface BatchPolicy {

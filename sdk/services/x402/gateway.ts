@@ -16,6 +16,7 @@ import { ALL_TIERS, Tier } from "../../lib/tiers.js";
 import type { TierproofChain } from "../../lib/x402/chain.js";
 import { TierproofServerScheme } from "../../lib/x402/serverScheme.js";
 import { closeServer, listenLoopback } from "./http.js";
+import type { InferenceResponse } from "../../lib/x402/inferenceResponse.js";
 import { parseModelInput, servedModel, type ServedModel } from "../../lib/x402/models.js";
 import {
   ALL_SCHEMES,
@@ -51,18 +52,6 @@ export interface GatewayOptions {
   port?: number;
   /** How long a registry price is reused before it is read again (ms); default 2000. */
   priceCacheMs?: number;
-}
-
-/** What a paid inference returns. */
-export interface InferenceResponse {
-  requestId: Hex;
-  modelId: Hex;
-  tier: keyof typeof Tier;
-  /** The fixed-point output vector, as decimal strings. */
-  output: string[];
-  outputHash: Hex;
-  /** The tier's proof as the settlement contract takes it (ZK: ABI-encoded Groth16 proof; TEE/SIGNED: signature). */
-  proof: Hex;
 }
 
 /** A running gateway. */

@@ -3,24 +3,12 @@ import { DatabaseSync } from "node:sqlite";
 import { Payment, type SettlementItem } from "../../lib/settlement/item.js";
 import type { Voucher } from "../../lib/settlement/vouchers.js";
 import type { Tier } from "../../lib/tiers.js";
-
-/** Where a queued result is: waiting, in a batch being settled, or final. */
-export type QueuedStatus = "queued" | "batched" | "settled" | "rejected";
-
-/** One paid, verified result in the queue. */
-export interface QueuedItem {
-  id: number;
-  item: SettlementItem;
-  /** For an item paid by voucher: the voucher the client signed with its order (covering the chain up to it). */
-  voucher: Voucher | null;
-  status: QueuedStatus;
-  batchId: number | null;
-  /** For a rejected item: the decoded custom error. */
-  reason: string | null;
-  /** The settlement transaction, once the item's batch was sent. */
-  transaction: string | null;
-  enqueuedAt: number;
-}
+import {
+  DuplicateRequestError,
+  type FacilitatorQueue,
+  type QueuedItem,
+  type QueuedStatus,
+} from "../../lib/x402/facilitatorQueue.js";
 
 /** A settlement batch: `open` until its transaction is recorded, `sent` until mined, then `mined`. */
 export interface QueuedBatch {
@@ -31,16 +19,6 @@ export interface QueuedBatch {
   transaction: string | null;
 }
 
-/** The same result (client and request id) is already in the queue. */
-export class DuplicateRequestError extends Error {
-  constructor(
-    readonly client: string,
-    readonly requestId: string,
-  ) {
-    super(`request ${requestId} of ${client} is already queued or settled`);
-  }
-}
-
 /**
  * The facilitator's persisted queue of paid results, in SQLite (Node's built-in `node:sqlite`, WAL journal with
  * synchronous=FULL, so a committed enqueue survives a crash or power loss). An item is enqueued before the gateway
@@ -48,7 +26,7 @@ export class DuplicateRequestError extends Error {
  * transaction hash are recorded before it is sent, so a restarted facilitator can tell a sent batch from an unsent
  * one and never sends an item twice.
  */
-export class SettlementQueue {
+export class SettlementQueue implements FacilitatorQueue {
   readonly #db: DatabaseSync;
 
   /** Opens (creating if needed) the queue at `path` (`:memory:` for a throwaway queue). */

@@ -26,6 +26,10 @@ import {
   type TestToken,
   type TestVendorAttestationVerifier,
 } from "../../../typechain-types/index.js";
+import { testRootKey } from "../tee/pckChain.js";
+import { testQeMrSigner } from "../tee/quoteV4.js";
+import { testAttester } from "../tee/signedAttester.js";
+import { TEST_VENDOR_ADDRESS } from "../tee/testVendor.js";
 
 /** The deployed local system, as typed contracts connected to the admin (account 0). */
 export interface LocalSystem {
@@ -48,10 +52,23 @@ export interface LocalSystem {
   irisMlpVerifier: IZkVerifier;
 }
 
+/** The `LocalTierproof` parameters that pin the enclave simulator's public test keys in the attestation adapters. */
+export function simulatorAttestationParameters(): Record<string, string> {
+  const root = testRootKey();
+  return {
+    attestationVendor: TEST_VENDOR_ADDRESS,
+    dcapRootKeyX: root.x,
+    dcapRootKeyY: root.y,
+    dcapQeMrSigner: testQeMrSigner(),
+    attester: testAttester().address,
+  };
+}
+
 /**
- * Deploys the `LocalTierproof` module through Ignition. On the in-process network every call is a fresh deployment;
- * on a node (e.g. `hardhat node` on 127.0.0.1) each call gets its own deployment id, so a rerun after a node restart
- * never trusts a stale journal. `parameters` override the module's parameters (e.g. `pauser`, an address).
+ * Deploys the `LocalTierproof` module through Ignition, its attestation adapters pinning the simulator's test keys.
+ * On the in-process network every call is a fresh deployment; on a node (e.g. `hardhat node` on 127.0.0.1) each call
+ * gets its own deployment id, so a rerun after a node restart never trusts a stale journal. `parameters` override the
+ * module's parameters (e.g. `pauser`, an address, or `dcapRootKeyX`).
  */
 export async function deployLocalSystem(
   connection: NetworkConnection,
@@ -63,7 +80,7 @@ export async function deployLocalSystem(
   const deployed = await connection.ignition.deploy(LocalTierproof, {
     displayUi: options.displayUi ?? false,
     deploymentId,
-    parameters: options.parameters === undefined ? undefined : { LocalTierproof: options.parameters },
+    parameters: { LocalTierproof: { ...simulatorAttestationParameters(), ...options.parameters } },
   });
   const [admin] = await connection.ethers.getSigners();
   const at = async (contract: { getAddress(): Promise<string> }) => contract.getAddress();

@@ -1,7 +1,8 @@
-import { AbiCoder, Wallet, hexlify, keccak256, type BaseWallet, type TypedDataDomain } from "ethers";
+import { Wallet, hexlify, type BaseWallet, type TypedDataDomain } from "ethers";
 
 import type { Hex, Order } from "../../lib/settlement/item.js";
 import { signResult } from "../../lib/settlement/typedData.js";
+import { enclaveBinding, type EnclaveBindingContext } from "../../lib/tee/enclaveBinding.js";
 import { HEARTBEAT_TYPES } from "../../lib/tee/heartbeat.js";
 import { buildQuoteV4, sgxMeasurement, tdxMeasurement, type QuoteOptions, type QuotingPlatform } from "./quoteV4.js";
 import { nitroMeasurement, signAttesterStatement, signedAttesterDomain } from "./signedAttester.js";
@@ -24,28 +25,6 @@ export interface SimulatedEnclaveOptions {
   key?: BaseWallet;
   /** The hardware identity it attests with (see `SimulatedEnclave.sgx` / `.tdx` / `.nitro`). */
   identity?: TeeIdentity;
-}
-
-/** Where and by whom an enclave registers, and the block whose hash its attestation binds. */
-export interface EnclaveBindingContext {
-  /** The account that will call `registerEnclave` (or `reattest`) and be paid for the enclave's results. */
-  operator: string;
-  chainId: bigint;
-  registry: string;
-  bindingBlockHash: Hex;
-}
-
-/**
- * The report data the TeeRegistry expects: keccak256(abi.encode(enclaveKey, operator, chainId, registry, blockhash)).
- * Mirrors `TeeRegistry.enclaveBinding`.
- */
-export function enclaveBinding(enclaveKey: string, context: EnclaveBindingContext): Hex {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ["address", "address", "uint256", "address", "bytes32"],
-      [enclaveKey, context.operator, context.chainId, context.registry, context.bindingBlockHash],
-    ),
-  ) as Hex;
 }
 
 /**
