@@ -29,6 +29,7 @@ import { readDomain } from "../sdk/lib/settlement/typedData.js";
 import { Mode, Tier } from "../sdk/lib/tiers.js";
 import { releaseProverThreads } from "../sdk/lib/zk/prove.js";
 import { InferenceSettlement__factory } from "../typechain-types/index.js";
+import { repositoryCircuit } from "../sdk/tooling/zk/circuitFiles.js";
 
 const SIZES = [1, 10, 100];
 const OUTPUT = new URL("./disputes-gas.md", import.meta.url);
@@ -88,7 +89,12 @@ for (const size of SIZES) {
 const items = await signedBatch(wired, 100, 50);
 const { receipt } = await submitBatch(system.settlement, items, Mode.Atomic);
 const [batch] = signedBatchesFromLogs(system.settlement.interface, receipt.logs);
-const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 50, sampleInput(wired.model, seed - 50));
+const contradiction = await proveContradiction(
+  repositoryCircuit(SCENARIO_CIRCUIT),
+  batch,
+  50,
+  sampleInput(wired.model, seed - 50),
+);
 const challengeReceipt = await challengeSignedResult(system.disputes, batch, 50, contradiction);
 await releaseProverThreads();
 

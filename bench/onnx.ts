@@ -33,7 +33,7 @@ import {
   type ImportResult,
   type Network,
 } from "../sdk/tooling/index.js";
-import { REPO_ROOT, loadCircuitInstance } from "../sdk/lib/zk/circuits.js";
+import { REPO_ROOT, loadCircuitInstance } from "../sdk/tooling/zk/circuitFiles.js";
 
 interface DataSet {
   inputs: number[][];

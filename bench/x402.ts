@@ -24,6 +24,7 @@ import { startFacilitator } from "../sdk/services/x402/facilitator.js";
 import { startGateway } from "../sdk/services/x402/gateway.js";
 import { ALL_SCHEMES, type TierproofScheme } from "../sdk/lib/x402/payload.js";
 import { releaseProverThreads } from "../sdk/lib/zk/prove.js";
+import { loadCircuitInstance } from "../sdk/tooling/zk/circuitFiles.js";
 
 const REQUESTS: Record<Tier, number> = { [Tier.ZK]: 24, [Tier.TEE]: 120, [Tier.SIGNED]: 120 };
 const CONCURRENCY = 8;
@@ -60,7 +61,7 @@ const chain = await connectTierproof(connection.ethers.provider, settlementAddre
 const gateway = await startGateway({
   chain,
   provider: providerAddress,
-  models: [{ modelId: scenario.modelId, circuit: SCENARIO_CIRCUIT, provers: scenario.provers }],
+  models: [{ modelId: scenario.modelId, circuit: loadCircuitInstance(SCENARIO_CIRCUIT), provers: scenario.provers }],
   facilitatorUrl: facilitator.url,
 });
 const url = gateway.inferUrl(scenario.modelId);

@@ -14,14 +14,9 @@ import type { Contract } from "ethers";
 import { network } from "hardhat";
 
 import { IZkVerifier__factory, type IZkVerifier } from "../typechain-types/index.js";
-import {
-  circuitArtifacts,
-  inputLength,
-  loadCircuitInstances,
-  solidityName,
-  type CircuitInstance,
-} from "../sdk/lib/zk/circuits.js";
+import { inputLength, solidityName, type CircuitInstance } from "../sdk/lib/zk/circuits.js";
 import { proveInference, releaseProverThreads, type Groth16Proof, type InferenceProof } from "../sdk/lib/zk/prove.js";
+import { circuitArtifacts, loadCircuitInstances, repositoryCircuit } from "../sdk/tooling/zk/circuitFiles.js";
 
 const BATCH_CIRCUIT = "Linear_4";
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32];
@@ -56,7 +51,7 @@ try {
     const started = performance.now();
     for (let i = 0; i < count; i++) {
       const input = Array.from({ length: inputSize }, (_, k) => BigInt(((i * 37 + k * 101) % 1024) - 512));
-      proofs.push(await proveInference(circuit, input, 1000n + BigInt(i)));
+      proofs.push(await proveInference(repositoryCircuit(circuit), input, 1000n + BigInt(i)));
     }
     return { proofs, provingMs: (performance.now() - started) / count };
   }

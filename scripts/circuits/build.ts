@@ -16,13 +16,7 @@ import path from "node:path";
 import { SingleBar } from "cli-progress";
 import * as snarkjs from "snarkjs";
 
-import {
-  CIRCUITS_DIR,
-  REPO_ROOT,
-  circuitArtifacts,
-  loadCircuitInstances,
-  type CircuitInstance,
-} from "../../sdk/lib/zk/circuits.js";
+import { type CircuitInstance } from "../../sdk/lib/zk/circuits.js";
 import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import {
   exportVerificationKey,
@@ -30,6 +24,7 @@ import {
   snarkjsVersion,
 } from "../../sdk/tooling/zk/solidityVerifier.js";
 import { CIRCOM_FLAGS, inputsHash, mainSource } from "./sources.js";
+import { CIRCUITS_DIR, REPO_ROOT, circuitArtifacts, loadCircuitInstances } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const PTAU_DIR = path.join(CIRCUITS_DIR, "ptau");
 const CIRCOM2 = path.join(REPO_ROOT, "node_modules", ".bin", "circom2");

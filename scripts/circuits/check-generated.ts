@@ -9,10 +9,10 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import { CIRCUITS_DIR, REPO_ROOT, circuitArtifacts, loadCircuitInstances } from "../../sdk/lib/zk/circuits.js";
 import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import { exportVerificationKey, renderSolidityVerifier } from "../../sdk/tooling/zk/solidityVerifier.js";
 import { inputsHash, mainSource } from "./sources.js";
+import { CIRCUITS_DIR, REPO_ROOT, circuitArtifacts, loadCircuitInstances } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const problems: string[] = [];
 

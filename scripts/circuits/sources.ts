@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import { CIRCUITS_DIR, REPO_ROOT, type CircuitInstance } from "../../sdk/lib/zk/circuits.js";
+import { type CircuitInstance } from "../../sdk/lib/zk/circuits.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /**
  * circom2 flags for every build: --O2 substitutes every linear constraint away, so a circuit costs only its

@@ -11,7 +11,6 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import { CIRCUITS_DIR, circuitArtifacts, loadCircuitInstances } from "../../sdk/lib/zk/circuits.js";
 import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import {
   compareContributions,
@@ -19,6 +18,7 @@ import {
   zkeyContributionsFromTranscript,
   zkeyContributionsFromVerification,
 } from "./transcript.js";
+import { CIRCUITS_DIR, circuitArtifacts, loadCircuitInstances } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /** A snarkjs logger that keeps every line (verification prints the contributions it checked). */
 function recorder(): { lines: string[]; logger: snarkjs.Logger } {

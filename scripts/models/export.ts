@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { Command } from "commander";
 
 import { exportNetwork, networkOfInstance } from "../../sdk/tooling/index.js";
-import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
+import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const program = new Command()
   .name("model:export")

@@ -15,7 +15,7 @@ import { Command } from "commander";
 
 import { GENERATED_MODELS_DIR, importOnnx, readOnnx, writeImport } from "../../sdk/tooling/index.js";
 import { seededRandom } from "../../sdk/tooling/models/train.js";
-import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const program = new Command()
   .name("model:import")

@@ -27,7 +27,7 @@ import {
   trainLogistic,
   trainMlp,
 } from "../../sdk/tooling/models/train.js";
-import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const FRAC_BITS = 8;
 const ACCUMULATOR_BITS = 32;

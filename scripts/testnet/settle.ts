@@ -22,8 +22,8 @@ import {
   settleSampleBatch,
 } from "../../sdk/testing/testnet/settle.js";
 import { Tier } from "../../sdk/lib/tiers.js";
-import { REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
 import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
+import { REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.getOrCreate();
 const net = testnet(connection.networkName);

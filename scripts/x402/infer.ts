@@ -23,6 +23,7 @@ import { payForInference, type VoucherSessions } from "../../sdk/lib/x402/client
 import { confirmSettlement, type SettlementStatus } from "../../sdk/lib/x402/confirm.js";
 import { parseScheme } from "../../sdk/lib/x402/payload.js";
 import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
+import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const program = new Command()
   .name("infer")
@@ -170,7 +171,7 @@ try {
         output: paid.output,
         outputHash: paid.response.outputHash,
         proof: paid.response.proof,
-        circuit: paid.offer.circuit,
+        circuit: repositoryCircuit(paid.offer.circuit),
         domain: paid.domain,
       },
       chain,

@@ -15,6 +15,7 @@ import { SCENARIO_CIRCUIT, setUpScenario } from "../../sdk/testing/local/scenari
 import { connectTierproof } from "../../sdk/lib/x402/chain.js";
 import { startFacilitator } from "../../sdk/services/x402/facilitator.js";
 import { startGateway } from "../../sdk/services/x402/gateway.js";
+import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.getOrCreate();
 const scenario = await setUpScenario(connection, { clientCount: 3 });
@@ -33,7 +34,7 @@ const facilitator = await startFacilitator({
 const gateway = await startGateway({
   chain: await connectTierproof(connection.ethers.provider, settlement),
   provider: await scenario.provider.getAddress(),
-  models: [{ modelId: scenario.modelId, circuit: SCENARIO_CIRCUIT, provers: scenario.provers }],
+  models: [{ modelId: scenario.modelId, circuit: loadCircuitInstance(SCENARIO_CIRCUIT), provers: scenario.provers }],
   facilitatorUrl: facilitator.url,
   port: Number(process.env.TIERPROOF_GATEWAY_PORT ?? 8402),
 });

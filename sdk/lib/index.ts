@@ -83,7 +83,13 @@ export {
 } from "./settlement/submit.js";
 
 // ZK: circuit instances, proving and verifying, commitments, reference inference bit-exact with the circuits.
-export { inputLength, solidityName, type CircuitInstance } from "./zk/circuits.js";
+export {
+  inputLength,
+  solidityName,
+  type CircuitInstance,
+  type SnarkArtifacts,
+  type ZkCircuit,
+} from "./zk/circuits.js";
 export {
   encodeZkProof,
   proveInference,
@@ -94,15 +100,21 @@ export {
   type InferenceProof,
   type InferencePublicSignals,
 } from "./zk/prove.js";
-export { verifyingKeyHash, verifyingKeyWords, type VerificationKey } from "./zk/verifyingKey.js";
+export {
+  readVerificationKey,
+  verifyingKeyHash,
+  verifyingKeyWords,
+  type VerificationKey,
+  type VerificationKeySource,
+} from "./zk/verifyingKey.js";
 export { MAX_VECTOR_LENGTH, hashVector } from "./zk/poseidon.js";
 export { fromField, toField } from "./zk/field.js";
 export { modelWeights, weightsCommitment, type ModelWeights, type WeightsWitness } from "./zk/modelWeights.js";
 export { argmax, hardSigmoid, relu, rescale } from "./models/fixedPoint.js";
-export { MAX_INPUT_MAGNITUDE, inferLinear, loadLinearModel, type LinearModel } from "./models/linear.js";
-export { inferLogistic, loadLogisticModel, type LogisticModel } from "./models/logistic.js";
-export { inferMlp, loadMlpModel, type MlpModel, type MlpOutput } from "./models/mlp.js";
-export { cnnFeatures, inferCnn, loadCnnModel, type CnnModel } from "./models/cnn.js";
+export { MAX_INPUT_MAGNITUDE, inferLinear, linearModel, type LinearModel } from "./models/linear.js";
+export { inferLogistic, logisticModel, type LogisticModel } from "./models/logistic.js";
+export { inferMlp, mlpModel, type MlpModel, type MlpOutput } from "./models/mlp.js";
+export { cnnFeatures, inferCnn, cnnModel, type CnnModel } from "./models/cnn.js";
 
 // TEE: what an enclave binds in its attestation, heartbeats, TCB statuses.
 export { enclaveBinding, type EnclaveBindingContext } from "./tee/enclaveBinding.js";

@@ -16,8 +16,8 @@ declare module "snarkjs" {
   export const groth16: {
     fullProve(
       input: Record<string, unknown>,
-      wasmFile: string,
-      zkeyFile: string,
+      wasmFile: string | Uint8Array,
+      zkeyFile: string | Uint8Array,
       logger?: Logger,
     ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
     prove(

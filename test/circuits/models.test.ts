@@ -3,15 +3,16 @@ import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 
-import { inferCnn, loadCnnModel } from "../../sdk/lib/models/cnn.js";
-import { inferLinear, loadLinearModel, type LinearModel } from "../../sdk/lib/models/linear.js";
-import { inferLogistic, loadLogisticModel } from "../../sdk/lib/models/logistic.js";
-import { inferMlp, loadMlpModel } from "../../sdk/lib/models/mlp.js";
+import { inferCnn, cnnModel } from "../../sdk/lib/models/cnn.js";
+import { inferLinear, linearModel, type LinearModel } from "../../sdk/lib/models/linear.js";
+import { inferLogistic, logisticModel } from "../../sdk/lib/models/logistic.js";
+import { inferMlp, mlpModel } from "../../sdk/lib/models/mlp.js";
 import { barImages, seededRandom } from "../../sdk/tooling/models/train.js";
-import { circuitArtifacts, loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 import { toField } from "../../sdk/lib/zk/field.js";
-import { modelWeights, weightsCommitment, type WeightsWitness } from "../../sdk/lib/zk/modelWeights.js";
+import { modelWeights, type WeightsWitness } from "../../sdk/lib/zk/modelWeights.js";
 import { hashVector } from "../../sdk/lib/zk/poseidon.js";
+import type { CircuitInstance } from "../../sdk/lib/zk/circuits.js";
+import { circuitArtifacts, loadCircuitInstance, trainedWeightsCommitment } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /** Runs a circuit's witness generator in-process, reusing one WebAssembly instance (fast enough for thousands). */
 async function witnessGenerator(name: string) {
@@ -38,7 +39,7 @@ const SAMPLES = 1000;
 
 describe("model circuits are bit-exact with their TypeScript reference", function () {
   it(`Linear_4 on ${SAMPLES} seeded random inputs`, async function () {
-    const model = loadLinearModel("Linear_4");
+    const model = linearModel(loadCircuitInstance("Linear_4"));
     const generate = await witnessGenerator("Linear_4");
     for (const [i, x] of randomInputs(SAMPLES, 4, 1, 2 ** 40).entries()) {
       const witness = await generate(x, BigInt(i));
@@ -51,7 +52,7 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
   });
 
   it(`Mlp_4-8-3 on ${SAMPLES} seeded random inputs, every class reached`, async function () {
-    const model = loadMlpModel("Mlp_4-8-3");
+    const model = mlpModel(loadCircuitInstance("Mlp_4-8-3"));
     const generate = await witnessGenerator("Mlp_4-8-3");
     const classes = new Set<number>();
     for (const [i, x] of randomInputs(SAMPLES, 4, 2, 2 ** 14).entries()) {
@@ -64,7 +65,7 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
   });
 
   it(`Logistic_4 on ${SAMPLES} seeded random inputs, both saturations and the slope reached`, async function () {
-    const model = loadLogisticModel("Logistic_4");
+    const model = logisticModel(loadCircuitInstance("Logistic_4"));
     const generate = await witnessGenerator("Logistic_4");
     const top = 1n << BigInt(model.fracBits);
     const seen = { zero: false, one: false, between: false };
@@ -80,7 +81,7 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
   });
 
   it(`Cnn_8x8-2c3-3 on ${SAMPLES} inputs (bar images and noise), every class reached`, async function () {
-    const model = loadCnnModel("Cnn_8x8-2c3-3");
+    const model = cnnModel(loadCircuitInstance("Cnn_8x8-2c3-3"));
     const generate = await witnessGenerator("Cnn_8x8-2c3-3");
     const bars = barImages(SAMPLES / 2, 8, 99).images.map((image) => image.map((v) => BigInt(Math.round(v * 256))));
     const noise = randomInputs(SAMPLES / 2, 64, 4, 2 ** 14);
@@ -113,15 +114,15 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
      */
     function regressionFollowsAnyWeights<M extends LinearModel>(
       name: string,
-      load: (name: string) => M,
+      load: (instance: CircuitInstance) => M,
       infer: (model: M, input: bigint[]) => bigint[],
       weightsSeed: number,
       [inputSeed, large]: [number, number],
     ) {
       const circuit = name.replace("_", "Private_");
       it(`${circuit} on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones`, async function () {
-        const trained = load(name);
-        const trainedCommitment = weightsCommitment(name);
+        const trained = load(loadCircuitInstance(name));
+        const trainedCommitment = trainedWeightsCommitment(name);
         const generate = await witnessGenerator(circuit);
         const random = seededRandom(weightsSeed);
         for (const [i, x] of randomInputs(SAMPLES, 4, inputSeed, large).entries()) {
@@ -137,12 +138,12 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
         }
       });
     }
-    regressionFollowsAnyWeights("Linear_4", loadLinearModel, (model, x) => [inferLinear(model, x)], 11, [5, 2 ** 40]);
-    regressionFollowsAnyWeights("Logistic_4", loadLogisticModel, inferLogistic, 12, [6, 2 ** 14]);
+    regressionFollowsAnyWeights("Linear_4", linearModel, (model, x) => [inferLinear(model, x)], 11, [5, 2 ** 40]);
+    regressionFollowsAnyWeights("Logistic_4", logisticModel, inferLogistic, 12, [6, 2 ** 14]);
 
     it(`MlpPrivate_4-8-3 on ${SAMPLES} inputs: the trained weights and, every tenth, perturbed ones, every class reached`, async function () {
-      const trained = loadMlpModel("Mlp_4-8-3");
-      const trainedCommitment = weightsCommitment("Mlp_4-8-3");
+      const trained = mlpModel(loadCircuitInstance("Mlp_4-8-3"));
+      const trainedCommitment = trainedWeightsCommitment("Mlp_4-8-3");
       const generate = await witnessGenerator("MlpPrivate_4-8-3");
       const random = seededRandom(13);
       const classes = new Set<number>();
@@ -174,8 +175,8 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
     it(`CnnPrivate_8x8-2c3-3 on ${SAMPLES} inputs (bar images and noise): the trained weights and, every tenth, perturbed ones`, async function () {
       // 1,000 witnesses of an 18k-constraint circuit: about 2 minutes on this machine's 2 cores.
       this.timeout(600_000);
-      const trained = loadCnnModel("Cnn_8x8-2c3-3");
-      const trainedCommitment = weightsCommitment("Cnn_8x8-2c3-3");
+      const trained = cnnModel(loadCircuitInstance("Cnn_8x8-2c3-3"));
+      const trainedCommitment = trainedWeightsCommitment("Cnn_8x8-2c3-3");
       const generate = await witnessGenerator("CnnPrivate_8x8-2c3-3");
       const random = seededRandom(14);
       const bars = barImages(SAMPLES / 2, 8, 98).images.map((image) => image.map((v) => BigInt(Math.round(v * 256))));
@@ -214,11 +215,11 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
         ["CnnPrivate_8x8-2c3-3", "Cnn_8x8-2c3-3"],
       ]) {
         expect(loadCircuitInstance(privateName).weightsOf).to.equal(publicName);
-        expect(weightsCommitment(privateName)).to.equal(
+        expect(trainedWeightsCommitment(privateName)).to.equal(
           hashVector(modelWeights(loadCircuitInstance(publicName)).vector),
         );
       }
-      const mlp = loadMlpModel("Mlp_4-8-3");
+      const mlp = mlpModel(loadCircuitInstance("Mlp_4-8-3"));
       expect(modelWeights(loadCircuitInstance("Mlp_4-8-3")).vector).to.deep.equal([
         ...mlp.w1.flat(),
         ...mlp.b1,

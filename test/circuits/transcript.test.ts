@@ -4,13 +4,13 @@ import path from "node:path";
 import { expect } from "chai";
 import * as snarkjs from "snarkjs";
 
-import { CIRCUITS_DIR, circuitArtifacts } from "../../sdk/lib/zk/circuits.js";
 import {
   compareContributions,
   ptauContributions,
   zkeyContributionsFromTranscript,
   zkeyContributionsFromVerification,
 } from "../../scripts/circuits/transcript.js";
+import { CIRCUITS_DIR, circuitArtifacts } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const CIRCUIT = "Linear_4";
 

@@ -10,6 +10,7 @@ import { modelIdFor } from "../../sdk/lib/settlement/modelIds.js";
 import { submitBatch } from "../../sdk/lib/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/lib/tiers.js";
 import { weightsCommitment } from "../../sdk/lib/zk/modelWeights.js";
+import { repositoryCircuit, trainedWeightsCommitment } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -29,7 +30,7 @@ async function wrongPrivateWeightsResult() {
     await modelRegistry.registerModel(modelId, {
       verifier: await verifier.getAddress(),
       verifyingKeyHash: await verifier.verifyingKeyHash(),
-      weightsCommitment: toBytes32(weightsCommitment(CIRCUIT)),
+      weightsCommitment: toBytes32(trainedWeightsCommitment(CIRCUIT)),
       privateWeights: true,
       inputSize: 4,
       outputSize: 1,
@@ -55,7 +56,7 @@ describe("SignedResultDisputes: a SIGNED result of a private-weights model", fun
   it("slashes on a proof of the private-weights circuit, checked with the registered weights commitment", async function () {
     const { scenario, batch, input, item } = await networkHelpers.loadFixture(wrongPrivateWeightsResult);
     const { disputes } = scenario.system;
-    const contradiction = await proveContradiction(CIRCUIT, batch, 0, input);
+    const contradiction = await proveContradiction(repositoryCircuit(CIRCUIT), batch, 0, input);
     expect(contradiction.contradicts).to.equal(true);
     await expect(challengeSignedResult(disputes, batch, 0, contradiction))
       .to.emit(disputes, "SignedResultSlashed")
@@ -78,7 +79,7 @@ describe("SignedResultDisputes: a SIGNED result of a private-weights model", fun
     const { scenario, batch, input, item } = await networkHelpers.loadFixture(wrongPrivateWeightsResult);
     const { disputes } = scenario.system;
     // Linear_4 computes the same output from the same weights, but its proof has no commitment among its signals
-    const publicWeights = await proveContradiction("Linear_4", batch, 0, input);
+    const publicWeights = await proveContradiction(repositoryCircuit("Linear_4"), batch, 0, input);
     expect(publicWeights.contradicts).to.equal(true);
     await expect(challengeSignedResult(disputes, batch, 0, publicWeights))
       .to.be.revertedWithCustomError(disputes, "DisputesInvalidProof")

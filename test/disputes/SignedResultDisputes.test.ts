@@ -28,6 +28,7 @@ import { submitBatch } from "../../sdk/lib/settlement/submit.js";
 import { Mode, Tier } from "../../sdk/lib/tiers.js";
 import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import { SignedResultDisputes__factory } from "../../typechain-types/index.js";
+import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -178,7 +179,12 @@ describe("SignedResultDisputes", function () {
         items[1].price + items[3].price,
       );
 
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 12));
+      const contradiction = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        1,
+        sampleInput(scenario.model, 12),
+      );
       await challengeSignedResult(disputes, batch, 1, contradiction);
       expect((await settlement.heldEarnings(batch.batchId, second.address)).amount).to.equal(items[3].price);
       expect((await settlement.heldEarnings(batch.batchId, first)).amount).to.equal(items[0].price + items[2].price);
@@ -197,7 +203,12 @@ describe("SignedResultDisputes", function () {
       const [, , , , challenger] = await ethers.getSigners();
       const provider = await scenario.provider.getAddress();
       const client = await scenario.clients[0].getAddress();
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 2));
+      const contradiction = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        1,
+        sampleInput(scenario.model, 2),
+      );
       expect(contradiction.contradicts).to.equal(true);
 
       const stakeBefore = (await signerRegistry.getProvider(provider)).stake;
@@ -243,7 +254,12 @@ describe("SignedResultDisputes", function () {
     it("reverts for a correct signed result: the proven output equals the signed one", async function () {
       const { scenario, batch } = await networkHelpers.loadFixture(settledBatch);
       const { disputes } = scenario.system;
-      const honest = await proveContradiction(SCENARIO_CIRCUIT, batch, 0, sampleInput(scenario.model, 1));
+      const honest = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        0,
+        sampleInput(scenario.model, 1),
+      );
       expect(honest.contradicts).to.equal(false);
       await expect(challengeSignedResult(disputes, batch, 0, honest))
         .to.be.revertedWithCustomError(disputes, "DisputesOutputMatches")
@@ -253,7 +269,12 @@ describe("SignedResultDisputes", function () {
     it("reverts for a correct signed result when the claimed output is made up (no valid proof exists)", async function () {
       const { scenario, batch } = await networkHelpers.loadFixture(settledBatch);
       const { disputes } = scenario.system;
-      const honest = await proveContradiction(SCENARIO_CIRCUIT, batch, 0, sampleInput(scenario.model, 1));
+      const honest = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        0,
+        sampleInput(scenario.model, 1),
+      );
       const madeUp = `0x${(BigInt(honest.provenOutputHash) + 1n).toString(16).padStart(64, "0")}` as const;
       await expect(challengeSignedResult(disputes, batch, 0, { provenOutputHash: madeUp, proof: honest.proof }))
         .to.be.revertedWithCustomError(disputes, "DisputesInvalidProof")
@@ -264,7 +285,12 @@ describe("SignedResultDisputes", function () {
       const { scenario, batch } = await networkHelpers.loadFixture(settledBatch);
       const { disputes } = scenario.system;
       // A valid proof of result 2 (another request, another input) against result 1.
-      const other = await proveContradiction(SCENARIO_CIRCUIT, batch, 2, sampleInput(scenario.model, 3));
+      const other = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        2,
+        sampleInput(scenario.model, 3),
+      );
       await expect(challengeSignedResult(disputes, batch, 1, other))
         .to.be.revertedWithCustomError(disputes, "DisputesInvalidProof")
         .withArgs(batch.records[1].requestId);
@@ -276,7 +302,12 @@ describe("SignedResultDisputes", function () {
     it("reverts after the challenge window", async function () {
       const { scenario, batch } = await networkHelpers.loadFixture(settledBatch);
       const { disputes } = scenario.system;
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 2));
+      const contradiction = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        1,
+        sampleInput(scenario.model, 2),
+      );
       await networkHelpers.time.increaseTo(batch.releaseAt);
       await expect(challengeSignedResult(disputes, batch, 1, contradiction))
         .to.be.revertedWithCustomError(disputes, "DisputesWindowClosed")
@@ -286,7 +317,12 @@ describe("SignedResultDisputes", function () {
     it("cannot slash the same result twice", async function () {
       const { scenario, batch } = await networkHelpers.loadFixture(settledBatch);
       const { disputes } = scenario.system;
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 2));
+      const contradiction = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        1,
+        sampleInput(scenario.model, 2),
+      );
       await challengeSignedResult(disputes, batch, 1, contradiction);
       await expect(challengeSignedResult(disputes, batch, 1, contradiction))
         .to.be.revertedWithCustomError(disputes, "DisputesAlreadySlashed")
@@ -296,7 +332,12 @@ describe("SignedResultDisputes", function () {
     it("reverts when the records are not the committed batch, the batch is unknown or the index is out of range", async function () {
       const { scenario, batch } = await networkHelpers.loadFixture(settledBatch);
       const { disputes, settlement } = scenario.system;
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 2));
+      const contradiction = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        1,
+        sampleInput(scenario.model, 2),
+      );
       // Claim the signer vouched for something else than it did: the batch hash no longer matches.
       const forged = batch.records.map((r, i) =>
         i === 1 ? { ...r, outputHash: contradiction.provenOutputHash.replace(/.$/, "0") as typeof r.outputHash } : r,
@@ -340,7 +381,12 @@ describe("SignedResultDisputes", function () {
       const item = await signedItem({ ...scenario, modelId: signedOnly }, 1, 1n);
       const batch = await settleSigned(scenario, [item]);
       // A valid Linear_4 proof for the same request, input and the true output.
-      const linearProof = await proveContradiction(SCENARIO_CIRCUIT, batch, 0, sampleInput(scenario.model, 1));
+      const linearProof = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        0,
+        sampleInput(scenario.model, 1),
+      );
       expect(linearProof.contradicts).to.equal(true);
       await expect(challengeSignedResult(disputes, batch, 0, linearProof))
         .to.be.revertedWithCustomError(disputes, "DisputesNoVerifier")
@@ -351,7 +397,12 @@ describe("SignedResultDisputes", function () {
       const { scenario, batch } = await networkHelpers.loadFixture(settledBatch);
       const { disputes, modelRegistry } = scenario.system;
       await (await modelRegistry.retireModel(scenario.modelId)).wait();
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 2));
+      const contradiction = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        1,
+        sampleInput(scenario.model, 2),
+      );
       await expect(challengeSignedResult(disputes, batch, 1, contradiction)).to.emit(disputes, "SignedResultSlashed");
     });
 
@@ -368,7 +419,7 @@ describe("SignedResultDisputes", function () {
       const slashed: bigint[] = [];
       for (const [index, seed] of seeds.entries()) {
         const contradiction = await proveContradiction(
-          SCENARIO_CIRCUIT,
+          repositoryCircuit(SCENARIO_CIRCUIT),
           batch,
           index,
           sampleInput(scenario.model, seed),
@@ -403,7 +454,12 @@ describe("SignedResultDisputes", function () {
       );
 
       // Until the last window closes (and longer) the stake stays locked ...
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 1, sampleInput(scenario.model, 2));
+      const contradiction = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        batch,
+        1,
+        sampleInput(scenario.model, 2),
+      );
       await networkHelpers.time.increaseTo(batch.releaseAt - 10n);
       await expect(signerRegistry.connect(provider).withdrawStake(providerAddress))
         .to.be.revertedWithCustomError(signerRegistry, "SignerRegistryStillLocked")

@@ -50,6 +50,7 @@ import {
   type FuzzTarget,
   type Seed,
 } from "./abiFuzz.js";
+import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 /** The account that calls most cases: funded, holding no role. */
@@ -196,7 +197,7 @@ async function fuzzFixture(): Promise<Fixture> {
   const wrong = (await requestInference(dishonest, { client: client2, tier: Tier.SIGNED, input: input(6) })).item;
   const { receipt } = await submitBatch(system.settlement, [wrong], Mode.Atomic);
   const [signedBatch] = signedBatchesFromLogs(system.settlement.interface, receipt.logs);
-  const contradiction = await proveContradiction(SCENARIO_CIRCUIT, signedBatch, 0, input(6));
+  const contradiction = await proveContradiction(repositoryCircuit(SCENARIO_CIRCUIT), signedBatch, 0, input(6));
   const recordTuple = (r: SignedResultRecord) => [
     r.requestId,
     r.modelId,
@@ -225,7 +226,11 @@ async function fuzzFixture(): Promise<Fixture> {
 
   const at = (c: { getAddress(): Promise<string> }) => c.getAddress();
   const privateVerifier = await new LinearPrivate_4Verifier__factory(system.admin).deploy();
-  const { proof: privateProof, publicSignals: privateOut } = await proveInference("LinearPrivate_4", input(8), 42n);
+  const { proof: privateProof, publicSignals: privateOut } = await proveInference(
+    repositoryCircuit("LinearPrivate_4"),
+    input(8),
+    42n,
+  );
   const privateSignals = [privateOut.inputHash, privateOut.outputHash, privateOut.weightsCommitment!, 42n];
   const targets: FuzzTarget[] = [
     {

@@ -27,6 +27,7 @@ import { Mode, Tier } from "../../sdk/lib/tiers.js";
 import { proveInference, releaseProverThreads } from "../../sdk/lib/zk/prove.js";
 import { InferenceSettlement__factory, LinearPrivate_4Verifier__factory } from "../../typechain-types/index.js";
 import { BN254_Q, BN254_R, SECP256K1_N } from "./abiFuzz.js";
+import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -205,7 +206,11 @@ describe("Malformed input, by class (issue 8)", function () {
     it("a generated private-weights verifier (4 public signals) never accepts them either", async function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
       const verifier = await new LinearPrivate_4Verifier__factory(scenario.system.admin).deploy();
-      const { proof, publicSignals } = await proveInference("LinearPrivate_4", sampleInput(scenario.model, 7), 42n);
+      const { proof, publicSignals } = await proveInference(
+        repositoryCircuit("LinearPrivate_4"),
+        sampleInput(scenario.model, 7),
+        42n,
+      );
       const words = [proof.a[0], proof.a[1], proof.b[0][0], proof.b[0][1], proof.b[1][0], proof.b[1][1], ...proof.c];
       const signals = [
         publicSignals.inputHash,

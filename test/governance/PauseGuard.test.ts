@@ -29,6 +29,7 @@ import {
   ModelRegistry__factory,
   PauseGuard__factory,
 } from "../../typechain-types/index.js";
+import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -319,7 +320,12 @@ describe("PauseGuard", function () {
       const clientAddress = await f.scenario.clients[0].getAddress();
       const stakeBefore = (await signerRegistry.getProvider(provider)).stake;
       const depositBefore = await settlement.depositOf(clientAddress);
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, f.batch, 0, sampleInput(f.scenario.model, 2));
+      const contradiction = await proveContradiction(
+        repositoryCircuit(SCENARIO_CIRCUIT),
+        f.batch,
+        0,
+        sampleInput(f.scenario.model, 2),
+      );
       expect(contradiction.contradicts).to.equal(true);
       await challengeSignedResult(disputes.connect(f.challenger), f.batch, 0, contradiction);
       expect((await signerRegistry.getProvider(provider)).stake).to.equal(stakeBefore - (await disputes.slashAmount()));

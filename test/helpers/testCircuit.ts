@@ -6,9 +6,9 @@ import path from "node:path";
 import * as snarkjs from "snarkjs";
 
 import { CIRCOM_FLAGS } from "../../scripts/circuits/sources.js";
-import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
 import { toField } from "../../sdk/lib/zk/field.js";
 import { calculateWitness, satisfies, withSignal, witnessValues, type MemoryWitness } from "./witness.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /** A small circuit compiled for a test: its constraints, witness generator and signal names. */
 export interface TestCircuit {

@@ -9,12 +9,12 @@ import { WitnessCalculatorBuilder } from "circom_runtime";
 import { CIRCOM_FLAGS } from "../../scripts/circuits/sources.js";
 import { seededRandom } from "../../sdk/tooling/models/train.js";
 import { exportNetwork, importOnnx, quantizeInput, writeImport, type Network } from "../../sdk/tooling/index.js";
-import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
 import { toField } from "../../sdk/lib/zk/field.js";
 import { modelWeights } from "../../sdk/lib/zk/modelWeights.js";
 import { hashVector } from "../../sdk/lib/zk/poseidon.js";
 
 import { floatDeepMlp, floatInputs, floatMlp } from "./floatNetworks.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /** A float network over a 2-channel 4×4 input: Conv(2→2, 2×2) → Relu → Flatten → Gemm(18→4) → Sigmoid → Gemm(4→3). */
 function floatConvNet(): Network {

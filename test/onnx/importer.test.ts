@@ -11,10 +11,10 @@ import {
   readOnnx,
   type Network,
 } from "../../sdk/tooling/index.js";
-import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 import { floatTensor, onnx, type OnnxNode } from "../../sdk/tooling/onnx/proto.js";
 
 import { floatDeepMlp, floatInputs, floatMlp } from "./floatNetworks.js";
+import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /** An ONNX model of `nodes` over input "x" of `dims`, with float initializers. */
 function graph(nodes: OnnxNode[], dims: number[], initializers: Record<string, { dims: number[]; values: number[] }>) {

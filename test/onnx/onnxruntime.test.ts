@@ -10,7 +10,7 @@ import {
   readOnnx,
 } from "../../sdk/tooling/index.js";
 import { floatTensor, onnx } from "../../sdk/tooling/onnx/proto.js";
-import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
+import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
 
 function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
   const random = seededRandom(seed);

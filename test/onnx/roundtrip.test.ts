@@ -1,12 +1,12 @@
 import { expect } from "chai";
 
-import { inferCnn, loadCnnModel } from "../../sdk/lib/models/cnn.js";
-import { inferLinear, loadLinearModel } from "../../sdk/lib/models/linear.js";
-import { inferLogistic, loadLogisticModel } from "../../sdk/lib/models/logistic.js";
-import { inferMlp, loadMlpModel } from "../../sdk/lib/models/mlp.js";
+import { inferCnn, cnnModel } from "../../sdk/lib/models/cnn.js";
+import { inferLinear, linearModel } from "../../sdk/lib/models/linear.js";
+import { inferLogistic, logisticModel } from "../../sdk/lib/models/logistic.js";
+import { inferMlp, mlpModel } from "../../sdk/lib/models/mlp.js";
 import { seededRandom } from "../../sdk/tooling/models/train.js";
 import { exportNetwork, importOnnx, networkOfInstance, preprocessingOf, readOnnx } from "../../sdk/tooling/index.js";
-import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
+import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /** Seeded float inputs in [-range, range]. */
 function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
@@ -23,10 +23,26 @@ function fixedInputs(count: number, size: number, seed: number): bigint[][] {
 }
 
 const PROJECT_MODELS = [
-  { name: "Linear_4", size: 4, reference: (x: bigint[]) => [inferLinear(loadLinearModel("Linear_4"), x)] },
-  { name: "Logistic_4", size: 4, reference: (x: bigint[]) => inferLogistic(loadLogisticModel("Logistic_4"), x) },
-  { name: "Mlp_4-8-3", size: 4, reference: (x: bigint[]) => inferMlp(loadMlpModel("Mlp_4-8-3"), x).vector },
-  { name: "Cnn_8x8-2c3-3", size: 64, reference: (x: bigint[]) => inferCnn(loadCnnModel("Cnn_8x8-2c3-3"), x).vector },
+  {
+    name: "Linear_4",
+    size: 4,
+    reference: (x: bigint[]) => [inferLinear(linearModel(loadCircuitInstance("Linear_4")), x)],
+  },
+  {
+    name: "Logistic_4",
+    size: 4,
+    reference: (x: bigint[]) => inferLogistic(logisticModel(loadCircuitInstance("Logistic_4")), x),
+  },
+  {
+    name: "Mlp_4-8-3",
+    size: 4,
+    reference: (x: bigint[]) => inferMlp(mlpModel(loadCircuitInstance("Mlp_4-8-3")), x).vector,
+  },
+  {
+    name: "Cnn_8x8-2c3-3",
+    size: 64,
+    reference: (x: bigint[]) => inferCnn(cnnModel(loadCircuitInstance("Cnn_8x8-2c3-3")), x).vector,
+  },
 ];
 
 describe("ONNX export and import of the project's models", function () {

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-
-import { REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
+import { REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const CONFIG = path.join(REPO_ROOT, ".dependency-cruiser.cjs");
 const DEPCRUISE = path.join(REPO_ROOT, "node_modules", "dependency-cruiser", "bin", "dependency-cruiser.mjs");

@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { startHardhatNode, type HardhatNode } from "../../sdk/testing/local/hardhatNode.js";
-import { REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
+import { REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /** Runs `hardhat run scripts/demo.ts --network localhost` against `url`, on this Node (no npx layer). */
 async function runDemo(url: string): Promise<{ code: number | null; output: string }> {

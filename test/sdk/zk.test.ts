@@ -1,16 +1,16 @@
 import { expect } from "chai";
 import { poseidon3 } from "poseidon-lite";
 
-import { inferLinear, loadLinearModel } from "../../sdk/lib/models/linear.js";
-import { circuitArtifacts } from "../../sdk/lib/zk/circuits.js";
+import { inferLinear, linearModel } from "../../sdk/lib/models/linear.js";
 import { SNARK_SCALAR_FIELD, fromField, toField } from "../../sdk/lib/zk/field.js";
 import { hashVector } from "../../sdk/lib/zk/poseidon.js";
 import { modelWeights } from "../../sdk/lib/zk/modelWeights.js";
 import { proveInference } from "../../sdk/lib/zk/prove.js";
 import { calculateWitness, satisfies, withSignal, witnessValues } from "../helpers/witness.js";
+import { circuitArtifacts, loadCircuitInstance, repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const CIRCUIT = "Linear_4";
-const model = loadLinearModel(CIRCUIT);
+const model = linearModel(loadCircuitInstance(CIRCUIT));
 const artifacts = circuitArtifacts(CIRCUIT);
 
 async function witnessOf(x: readonly bigint[], requestId: bigint) {
@@ -51,7 +51,7 @@ describe("sdk/models/linear", function () {
   });
 
   it("refuses circuit instances that are not linear models", function () {
-    expect(() => loadLinearModel("Nope_1")).to.throw(/no circuit instance "Nope_1"/);
+    expect(() => linearModel(loadCircuitInstance("Mlp_4-8-3"))).to.throw(/is a Mlp, not a LinearRegression/);
   });
 });
 
@@ -67,21 +67,36 @@ describe("sdk/zk/poseidon", function () {
 });
 
 describe("sdk/zk/prove", function () {
-  it("refuses a wrong input length, an unknown circuit and a request id outside the field before proving", async function () {
+  it("refuses a wrong input length, missing artifacts or weights and a request id outside the field before proving", async function () {
     const refusal = (promise: Promise<unknown>) =>
       promise.then(
         () => expect.fail("proveInference should have thrown"),
         (error: Error) => error.message,
       );
-    expect(await refusal(proveInference(CIRCUIT, [1n, 2n, 3n], 1n))).to.match(/takes 4 inputs, got 3/);
-    expect(await refusal(proveInference("Nope_1", [1n], 1n))).to.match(/no circuit instance "Nope_1"/);
+    expect(await refusal(proveInference(repositoryCircuit(CIRCUIT), [1n, 2n, 3n], 1n))).to.match(
+      /takes 4 inputs, got 3/,
+    );
+    // The library reads no repository path: without artifacts (or, private weights, without weights) it refuses.
+    const { instance } = repositoryCircuit(CIRCUIT);
+    expect(await refusal(proveInference({ instance }, [1n, 2n, 3n, 4n], 1n))).to.match(
+      /circuit Linear_4: no proving artifacts \(wasm, zkey\) were given/,
+    );
+    const { weights: _trained, ...withoutWeights } = repositoryCircuit("LinearPrivate_4");
+    expect(await refusal(proveInference(withoutWeights, [1n, 2n, 3n, 4n], 1n))).to.match(
+      /circuit LinearPrivate_4 has private weights: pass the weights/,
+    );
+    expect(() => repositoryCircuit("Nope_1")).to.throw(/no circuit instance "Nope_1" in circuits.json/);
     for (const requestId of [-1n, SNARK_SCALAR_FIELD]) {
-      expect(await refusal(proveInference(CIRCUIT, [1n, 2n, 3n, 4n], requestId))).to.match(/must be a field element/);
+      expect(await refusal(proveInference(repositoryCircuit(CIRCUIT), [1n, 2n, 3n, 4n], requestId))).to.match(
+        /must be a field element/,
+      );
     }
     // Weights only go to a private-weights circuit; a public-weights one has them as constants.
-    expect(await refusal(proveInference(CIRCUIT, [1n, 2n, 3n, 4n], 1n, { w: ["1", "2", "3", "4"], b: "0" }))).to.match(
-      /circuit Linear_4 has public weights \(circuit constants\): it takes no weights/,
-    );
+    expect(
+      await refusal(
+        proveInference(repositoryCircuit(CIRCUIT), [1n, 2n, 3n, 4n], 1n, { w: ["1", "2", "3", "4"], b: "0" }),
+      ),
+    ).to.match(/circuit Linear_4 has public weights \(circuit constants\): it takes no weights/);
   });
 });
 

@@ -6,7 +6,7 @@ import { heldSignedEarnings } from "../../sdk/lib/disputes/records.js";
 import { registerSignedOnlyModel } from "../../sdk/testing/local/onboarding.js";
 import { requestInference, sampleInput, setUpScenario, type Scenario } from "../../sdk/testing/local/scenario.js";
 import type { Hex, SettlementItem } from "../../sdk/lib/settlement/item.js";
-import { loadMlpModel, inferMlp } from "../../sdk/lib/models/mlp.js";
+import { mlpModel, inferMlp } from "../../sdk/lib/models/mlp.js";
 import { fulfilOrder } from "../../sdk/lib/settlement/fulfil.js";
 import { modelIdFor } from "../../sdk/lib/settlement/modelIds.js";
 import { buildOrder } from "../../sdk/lib/settlement/order.js";
@@ -16,6 +16,7 @@ import { signOrder } from "../../sdk/lib/settlement/typedData.js";
 import { submitBatch } from "../../sdk/lib/settlement/submit.js";
 import { SimulatedEnclave } from "../../sdk/testing/tee/enclave.js";
 import { ALL_TIERS, Mode, Tier } from "../../sdk/lib/tiers.js";
+import { loadCircuitInstance, repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -370,7 +371,7 @@ describe("InferenceSettlement", function () {
       const scenario = await networkHelpers.loadFixture(onboardedSystem);
       const { system } = scenario;
       const admin = await system.admin.getAddress();
-      const iris = loadMlpModel("Mlp_4-8-3");
+      const iris = mlpModel(loadCircuitInstance("Mlp_4-8-3"));
       const irisId = modelIdFor(admin, "Mlp_4-8-3");
       await (
         await system.modelRegistry.registerModel(irisId, {
@@ -408,7 +409,7 @@ describe("InferenceSettlement", function () {
           signature,
           input,
           (x) => inferMlp(iris, x).vector,
-          new ZkProver("Mlp_4-8-3"),
+          new ZkProver(repositoryCircuit("Mlp_4-8-3")),
         );
         batch.push(fulfilled, await item(scenario, Tier.ZK, 60 + i, 1));
         classes.push(Number(output[0]));

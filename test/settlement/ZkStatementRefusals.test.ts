@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
 import { proveInference } from "../../sdk/lib/zk/prove.js";
 import { ZkStatement__factory } from "../../typechain-types/index.js";
+import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -16,7 +17,7 @@ const REQUEST_ID = 77n;
 async function linkedLibraryAndProof() {
   const system = await deployLocalSystem(connection);
   const zkStatement = ZkStatement__factory.connect(system.zkStatement, system.admin);
-  const { proof, publicSignals } = await proveInference("Linear_4", INPUT, REQUEST_ID);
+  const { proof, publicSignals } = await proveInference(repositoryCircuit("Linear_4"), INPUT, REQUEST_ID);
   const words = [...proof.a, ...proof.b[0], ...proof.b[1], ...proof.c].map(BigInt) as bigint[];
   const statement: [bigint, bigint, bigint] = [
     BigInt(publicSignals.inputHash),

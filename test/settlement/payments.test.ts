@@ -38,6 +38,7 @@ import { fulfilOrder } from "../../sdk/lib/settlement/fulfil.js";
 import { buildOrder } from "../../sdk/lib/settlement/order.js";
 import { RequestIdAllocator } from "../../sdk/lib/settlement/requestIds.js";
 import { TestERC1271Wallet__factory } from "../../typechain-types/index.js";
+import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -754,7 +755,7 @@ describe("InferenceSettlement payments", function () {
       const [batch] = signedBatchesFromLogs(settlement.interface, receipt.logs);
       const depositBefore = await settlement.depositOf(item.client);
 
-      const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, 0, input);
+      const contradiction = await proveContradiction(repositoryCircuit(SCENARIO_CIRCUIT), batch, 0, input);
       expect(contradiction.contradicts).to.equal(true);
       await challengeSignedResult(disputes, batch, 0, contradiction);
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { setUpScenario, type Scenario } from "../../sdk/testing/local/scenario.js";
-import { inferLinear, loadLinearModel, type LinearModel } from "../../sdk/lib/models/linear.js";
+import { inferLinear, linearModel, type LinearModel } from "../../sdk/lib/models/linear.js";
 import { fulfilOrder } from "../../sdk/lib/settlement/fulfil.js";
 import { Payment, toBytes32, type Hex, type SettlementItem } from "../../sdk/lib/settlement/item.js";
 import { modelIdFor } from "../../sdk/lib/settlement/modelIds.js";
@@ -16,9 +16,9 @@ import { Mode, Tier } from "../../sdk/lib/tiers.js";
 import { modelWeights, weightsCommitment } from "../../sdk/lib/zk/modelWeights.js";
 import { hashVector } from "../../sdk/lib/zk/poseidon.js";
 import { encodeZkProof, proveInference } from "../../sdk/lib/zk/prove.js";
-import { loadCircuitInstance } from "../../sdk/lib/zk/circuits.js";
 import { connectTierproof } from "../../sdk/lib/x402/chain.js";
 import { checkResult, type ResultToCheck } from "../../sdk/lib/x402/checkResult.js";
+import { loadCircuitInstance, repositoryCircuit, trainedWeightsCommitment } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { networkHelpers, ethers } = connection;
@@ -42,7 +42,7 @@ async function privateWeightsModel(): Promise<PrivateModelFixture> {
   const config = {
     verifier: await verifier.getAddress(),
     verifyingKeyHash: await verifier.verifyingKeyHash(),
-    weightsCommitment: toBytes32(weightsCommitment(CIRCUIT)),
+    weightsCommitment: toBytes32(trainedWeightsCommitment(CIRCUIT)),
     privateWeights: true,
     inputSize: 4,
     outputSize: 1,
@@ -59,7 +59,7 @@ async function privateWeightsModel(): Promise<PrivateModelFixture> {
       weightsCommitment: toBytes32(hashVector([1n, 2n, 3n, 4n, 5n])),
     })
   ).wait();
-  return { scenario, modelId, wrongCommitmentId, model: loadLinearModel("Linear_4") };
+  return { scenario, modelId, wrongCommitmentId, model: linearModel(loadCircuitInstance("Linear_4")) };
 }
 
 /** A prover that runs the private-weights circuit with weights of its own choosing (an honest or a cheating one). */
@@ -68,7 +68,12 @@ function proverWith(weights: bigint[], bias: bigint): ResultProver {
     tier: Tier.ZK,
     async prove(order, outcome) {
       const witness = { w: weights.map(String), b: String(bias) };
-      const { proof } = await proveInference(CIRCUIT, [...outcome.input], BigInt(order.requestId), witness);
+      const { proof } = await proveInference(
+        repositoryCircuit(CIRCUIT),
+        [...outcome.input],
+        BigInt(order.requestId),
+        witness,
+      );
       return encodeZkProof(proof) as Hex;
     },
   };
@@ -102,7 +107,7 @@ async function zkItem(
   });
   const model = options.model ?? fixture.model;
   const infer = (x: readonly bigint[]) => [inferLinear(model, [...x])];
-  const prover = options.prover ?? new ZkProver(CIRCUIT);
+  const prover = options.prover ?? new ZkProver(repositoryCircuit(CIRCUIT));
   if (options.session !== undefined) {
     const voucher = await options.session.authorize(order);
     const { item } = await fulfilOrder(order, "0x", input, infer, prover, Payment.Voucher);
@@ -117,8 +122,8 @@ describe("InferenceSettlement with a private-weights model", function () {
   it("the committed weights are the ones circuits.json trained, and the circuit outputs their commitment", async function () {
     const { model } = await networkHelpers.loadFixture(privateWeightsModel);
     expect(modelWeights(loadCircuitInstance("Linear_4")).vector).to.deep.equal([...model.weights, model.bias]);
-    const { publicSignals } = await proveInference(CIRCUIT, [1n, 2n, 3n, 4n], 7n);
-    expect(publicSignals.weightsCommitment).to.equal(weightsCommitment(CIRCUIT));
+    const { publicSignals } = await proveInference(repositoryCircuit(CIRCUIT), [1n, 2n, 3n, 4n], 7n);
+    expect(publicSignals.weightsCommitment).to.equal(trainedWeightsCommitment(CIRCUIT));
     expect(publicSignals.requestId).to.equal(7n);
   });
 
@@ -178,7 +183,7 @@ describe("InferenceSettlement with a private-weights model", function () {
       output: [output],
       outputHash: item.outputHash,
       proof: item.proof,
-      circuit: CIRCUIT,
+      circuit: repositoryCircuit(CIRCUIT),
       domain: scenario.domain,
     });
 

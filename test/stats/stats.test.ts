@@ -212,7 +212,7 @@ describe("npm run stats (scripts/stats/stats.ts)", function () {
     const { existsSync, mkdtempSync, readFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const path = await import("node:path");
-    const { REPO_ROOT } = await import("../../sdk/lib/zk/circuits.js");
+    const { REPO_ROOT } = await import("../../sdk/tooling/zk/circuitFiles.js");
     const dir = mkdtempSync(path.join(tmpdir(), "tierproof-stats-cli-"));
     try {
       const run = (...args: string[]) =>

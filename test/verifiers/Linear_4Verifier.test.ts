@@ -4,10 +4,10 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployLocalSystem } from "../../sdk/testing/local/deploy.js";
-import { circuitArtifacts } from "../../sdk/lib/zk/circuits.js";
 import { SNARK_SCALAR_FIELD } from "../../sdk/lib/zk/field.js";
 import { proveInference, toSolidityLayout, verifyInferenceProof, type InferenceProof } from "../../sdk/lib/zk/prove.js";
 import { verifyingKeyHash } from "../../sdk/lib/zk/verifyingKey.js";
+import { circuitArtifacts, repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -22,7 +22,7 @@ async function bothVerdicts(proof: InferenceProof["raw"]["proof"], publicSignals
   const verifier = await networkHelpers.loadFixture(deployedVerifier);
   const { a, b, c } = toSolidityLayout(proof);
   const onChain = await verifier.verifyProof(a, b, c, publicSignals.map(BigInt) as [bigint, bigint, bigint]);
-  const offChain = await verifyInferenceProof(CIRCUIT, { proof, publicSignals });
+  const offChain = await verifyInferenceProof(circuitArtifacts(CIRCUIT).verificationKey, { proof, publicSignals });
   return { onChain, offChain };
 }
 
@@ -31,8 +31,8 @@ describe("Linear_4Verifier (generated)", function () {
   let other: InferenceProof;
 
   before(async function () {
-    proven = await proveInference(CIRCUIT, [100n, -200n, 300n, -400n], 42n);
-    other = await proveInference(CIRCUIT, [1n, 2n, 3n, 4n], 43n);
+    proven = await proveInference(repositoryCircuit(CIRCUIT), [100n, -200n, 300n, -400n], 42n);
+    other = await proveInference(repositoryCircuit(CIRCUIT), [1n, 2n, 3n, 4n], 43n);
   });
 
   it("answers the hash of the committed verifying key", async function () {
@@ -76,7 +76,9 @@ describe("Linear_4Verifier (generated)", function () {
     before(async function () {
       batch = [proven, other];
       for (let i = 0; i < 3; i++)
-        batch.push(await proveInference(CIRCUIT, [BigInt(i), -7n, 11n, BigInt(1000 * i)], 100n + BigInt(i)));
+        batch.push(
+          await proveInference(repositoryCircuit(CIRCUIT), [BigInt(i), -7n, 11n, BigInt(1000 * i)], 100n + BigInt(i)),
+        );
     });
 
     const words = (p: InferenceProof): bigint[] => [...p.proof.a, ...p.proof.b[0], ...p.proof.b[1], ...p.proof.c];

@@ -19,7 +19,7 @@ import { ALL_SCHEMES, SCHEME_PAYMENTS } from "../../sdk/lib/x402/payload.js";
 import { deployX402, providerCredit, startGatewayFor } from "./fixture.js";
 import { startHardhatNode } from "../../sdk/testing/local/hardhatNode.js";
 import { hardhatAccountKey, spawnNode, waitFor } from "./node.js";
-import { REPO_ROOT } from "../../sdk/lib/zk/circuits.js";
+import { REPO_ROOT, repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 const CLIENTS = 12;
 const REQUESTS_PER_CLIENT = 2;
@@ -89,7 +89,7 @@ describe("x402 end to end over HTTP against a real hardhat node on 127.0.0.1", f
               output: result.output,
               outputHash: result.response.outputHash,
               proof: result.response.proof,
-              circuit: result.offer.circuit,
+              circuit: repositoryCircuit(result.offer.circuit),
               domain: result.domain,
             },
             deployment!.chain,

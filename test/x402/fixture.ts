@@ -17,6 +17,7 @@ import { X402_VERSION, orderToWire } from "../../sdk/lib/x402/payload.js";
 import { heldSignedEarnings } from "../../sdk/lib/disputes/records.js";
 import type { InferenceSettlement } from "../../typechain-types/index.js";
 import type { BatchPolicy } from "../../sdk/services/x402/batcher.js";
+import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
 
 /**
  * A provider's withdrawable earnings plus its SIGNED earnings held for the dispute window (settlement holds what
@@ -67,7 +68,7 @@ export async function startGatewayFor(deployment: X402Deployment, facilitatorUrl
   return startGateway({
     chain,
     provider: await scenario.provider.getAddress(),
-    models: [{ modelId: scenario.modelId, circuit: SCENARIO_CIRCUIT, provers: scenario.provers }],
+    models: [{ modelId: scenario.modelId, circuit: loadCircuitInstance(SCENARIO_CIRCUIT), provers: scenario.provers }],
     facilitatorUrl,
   });
 }

@@ -28,6 +28,7 @@ import {
 } from "../../sdk/lib/x402/payload.js";
 import { encodePaymentSignatureHeader } from "@x402/core/http";
 import { paymentHeader, providerCredit, startX402, type X402Fixture } from "./fixture.js";
+import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
 
 describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1)", function () {
   this.timeout(180_000);
@@ -200,7 +201,7 @@ describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1
               output: paid.output,
               outputHash: paid.response.outputHash,
               proof: paid.response.proof,
-              circuit: paid.offer.circuit,
+              circuit: repositoryCircuit(paid.offer.circuit),
               domain: paid.domain,
             },
             fx.chain,

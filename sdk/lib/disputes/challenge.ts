@@ -3,6 +3,7 @@ import type { ContractTransactionReceipt } from "ethers";
 import type { SignedResultDisputes } from "../../../typechain-types/index.js";
 import type { Hex } from "../settlement/item.js";
 import { toBytes32 } from "../settlement/item.js";
+import type { ZkCircuit } from "../zk/circuits.js";
 import { encodeZkProof, proveInference } from "../zk/prove.js";
 import type { SignedBatch } from "./records.js";
 
@@ -15,18 +16,18 @@ export interface Contradiction {
 }
 
 /**
- * Proves with circuit `circuitName` what the model outputs for the disputed result's input and request id. The
+ * Proves with `circuit` (the model's registered circuit and its proving artifacts) what the model outputs for the disputed result's input and request id. The
  * challenger must know the input behind `inputHash` (the client does); the proof binds it through its hash.
  */
 export async function proveContradiction(
-  circuitName: string,
+  circuit: ZkCircuit,
   batch: SignedBatch,
   index: number,
   input: readonly bigint[],
 ): Promise<Contradiction> {
   const record = batch.records[index];
   if (record === undefined) throw new RangeError(`batch ${batch.batchId} has no result ${index}`);
-  const { proof, publicSignals } = await proveInference(circuitName, input, BigInt(record.requestId));
+  const { proof, publicSignals } = await proveInference(circuit, input, BigInt(record.requestId));
   if (toBytes32(publicSignals.inputHash) !== record.inputHash.toLowerCase()) {
     throw new Error(`the input does not hash to the disputed result's input hash ${record.inputHash}`);
   }

@@ -1,4 +1,4 @@
-import { loadCircuitInstance } from "../zk/circuits.js";
+import type { CircuitInstance } from "../zk/circuits.js";
 import { argmax, relu, rescale } from "./fixedPoint.js";
 
 /**
@@ -17,9 +17,9 @@ export interface CnnModel {
   accumulatorBits: number;
 }
 
-/** The CNN of circuit instance `name`. */
-export function loadCnnModel(name: string): CnnModel {
-  const instance = loadCircuitInstance(name);
+/** The CNN of circuit instance `instance`. */
+export function cnnModel(instance: CircuitInstance): CnnModel {
+  const { name } = instance;
   if (instance.template !== "Cnn") throw new Error(`circuit instance "${name}" is a ${instance.template}, not a Cnn`);
   const [size, kernel, , , filters, filterBias, dense, denseBias, fracBits, accumulatorBits] = instance.params as [
     number,

@@ -1,4 +1,4 @@
-import { loadCircuitInstance } from "../zk/circuits.js";
+import type { CircuitInstance } from "../zk/circuits.js";
 
 /** A linear model y = W·x + B in fixed point: x and W at 2^fracBits, B and y at 2^(2·fracBits). */
 export interface LinearModel {
@@ -11,9 +11,9 @@ export interface LinearModel {
 /** Inputs must stay below this magnitude, so products never approach the field size. */
 export const MAX_INPUT_MAGNITUDE = 1n << 64n;
 
-/** The linear model of circuit instance `name` (a `LinearRegression` instance in circuits.json). */
-export function loadLinearModel(name: string): LinearModel {
-  const instance = loadCircuitInstance(name);
+/** The linear model of circuit instance `instance` (a `LinearRegression` instance in circuits.json). */
+export function linearModel(instance: CircuitInstance): LinearModel {
+  const { name } = instance;
   if (instance.template !== "LinearRegression") {
     throw new Error(`circuit instance "${name}" is a ${instance.template}, not a LinearRegression`);
   }

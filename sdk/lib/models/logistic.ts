@@ -1,4 +1,4 @@
-import { loadCircuitInstance } from "../zk/circuits.js";
+import type { CircuitInstance } from "../zk/circuits.js";
 import { hardSigmoid, rescale } from "./fixedPoint.js";
 
 /** Logistic regression in fixed point (circuit template `LogisticRegression`): x, W at 2^f, bias at 2^(2f). */
@@ -10,9 +10,9 @@ export interface LogisticModel {
   accumulatorBits: number;
 }
 
-/** The logistic model of circuit instance `name`. */
-export function loadLogisticModel(name: string): LogisticModel {
-  const instance = loadCircuitInstance(name);
+/** The logistic model of circuit instance `instance`. */
+export function logisticModel(instance: CircuitInstance): LogisticModel {
+  const { name } = instance;
   if (instance.template !== "LogisticRegression") {
     throw new Error(`circuit instance "${name}" is a ${instance.template}, not a LogisticRegression`);
   }

@@ -1,4 +1,4 @@
-import { loadCircuitInstance } from "../zk/circuits.js";
+import type { CircuitInstance } from "../zk/circuits.js";
 import { argmax, relu, rescale } from "./fixedPoint.js";
 
 /**
@@ -24,9 +24,9 @@ export interface MlpOutput {
   vector: bigint[];
 }
 
-/** The MLP of circuit instance `name` (an `Mlp` instance in circuits.json). */
-export function loadMlpModel(name: string): MlpModel {
-  const instance = loadCircuitInstance(name);
+/** The MLP of circuit instance `instance` (an `Mlp` instance in circuits.json). */
+export function mlpModel(instance: CircuitInstance): MlpModel {
+  const { name } = instance;
   if (instance.template !== "Mlp") throw new Error(`circuit instance "${name}" is a ${instance.template}, not an Mlp`);
   const [n0, n1, n2, w1, b1, w2, b2, fracBits, accumulatorBits] = instance.params as [
     number,

@@ -1,6 +1,7 @@
 import type { BaseWallet, TypedDataDomain } from "ethers";
 
 import { Tier } from "../tiers.js";
+import type { ZkCircuit } from "../zk/circuits.js";
 import { encodeZkProof, proveInference } from "../zk/prove.js";
 import type { Hex, Order } from "./item.js";
 import { signResult } from "./typedData.js";
@@ -18,20 +19,21 @@ export interface ResultProver {
   prove(order: Order, outcome: InferenceOutcome): Promise<Hex>;
 }
 
-/** ZK tier: a Groth16 proof from the model's circuit, binding the request id, input hash and output hash. */
+/**
+ * ZK tier: a Groth16 proof from the model's circuit (its proving artifacts passed in), binding the request id, input
+ * hash and output hash.
+ */
 export class ZkProver implements ResultProver {
   readonly tier = Tier.ZK;
 
-  constructor(readonly circuitName: string) {}
+  constructor(readonly circuit: ZkCircuit) {}
 
   async prove(order: Order, outcome: InferenceOutcome): Promise<Hex> {
-    const { proof, publicSignals } = await proveInference(
-      this.circuitName,
-      [...outcome.input],
-      BigInt(order.requestId),
-    );
+    const { proof, publicSignals } = await proveInference(this.circuit, [...outcome.input], BigInt(order.requestId));
     if (publicSignals.outputHash !== BigInt(outcome.outputHash)) {
-      throw new Error(`circuit ${this.circuitName} disagrees with the reference inference for ${order.requestId}`);
+      throw new Error(
+        `circuit ${this.circuit.instance.name} disagrees with the reference inference for ${order.requestId}`,
+      );
     }
     return encodeZkProof(proof) as Hex;
   }

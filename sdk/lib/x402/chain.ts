@@ -6,7 +6,7 @@ import {
   ModelRegistry__factory,
   SignerRegistry__factory,
   TeeRegistry__factory,
-  TestToken__factory,
+  IPaymentToken__factory,
   type InferenceSettlement,
   type ModelRegistry,
   type SignerRegistry,
@@ -35,7 +35,8 @@ export interface TierproofChain {
 
 /**
  * Connects to a deployed tierproof system from the settlement contract's address alone (it names its token and
- * registries; the token must expose ERC-5267 `eip712Domain()`, as TestToken does). `runner` is a provider for reading or a signer for sending settlement transactions.
+ * registries; the token is read through `IPaymentToken` and must expose ERC-5267 `eip712Domain()`, as TestToken does).
+ * `runner` is a provider for reading or a signer for sending settlement transactions.
  */
 export async function connectTierproof(runner: ContractRunner, settlementAddress: string): Promise<TierproofChain> {
   const provider: Provider | null = runner.provider ?? null;
@@ -59,6 +60,6 @@ export async function connectTierproof(runner: ContractRunner, settlementAddress
     teeRegistry: TeeRegistry__factory.connect(teeRegistry, runner),
     token,
     domain,
-    tokenDomain: await readDomain(TestToken__factory.connect(token, runner)),
+    tokenDomain: await readDomain(IPaymentToken__factory.connect(token, runner)),
   };
 }

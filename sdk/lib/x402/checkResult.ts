@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-
 import { AbiCoder, getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
 import * as snarkjs from "snarkjs";
 
@@ -7,9 +5,9 @@ import type { Hex, Order } from "../settlement/item.js";
 import { commitVector } from "../settlement/order.js";
 import { RESULT_TYPES, hashOrderStruct } from "../settlement/typedData.js";
 import { Tier } from "../tiers.js";
-import { circuitArtifacts, loadCircuitInstance } from "../zk/circuits.js";
-import { weightsCommitment } from "../zk/modelWeights.js";
-import { verifyingKeyHash, type VerificationKey } from "../zk/verifyingKey.js";
+import type { ZkCircuit } from "../zk/circuits.js";
+import { hashVector } from "../zk/poseidon.js";
+import { readVerificationKey, verifyingKeyHash } from "../zk/verifyingKey.js";
 import type { TierproofChain } from "./chain.js";
 
 /** What the client knows when a result arrives: its own order and what the gateway answered. */
@@ -18,8 +16,11 @@ export interface ResultToCheck {
   output: readonly bigint[];
   outputHash: Hex;
   proof: Hex;
-  /** The circuit instance (ZK tier). */
-  circuit: string;
+  /**
+   * ZK tier: the model's circuit, with its verifying key (and, for a private-weights circuit checked without a chain,
+   * the weights whose commitment the proof must carry).
+   */
+  circuit?: ZkCircuit;
   /** The settlement contract's EIP-712 domain (TEE and SIGNED results are signed under it). */
   domain: TypedDataDomain;
 }
@@ -52,19 +53,26 @@ export async function checkResult(result: ResultToCheck, chain?: TierproofChain)
   }
   const onChain: string[] = [];
   if (order.tier === Tier.ZK) {
-    const { verificationKey } = circuitArtifacts(result.circuit);
-    const vk = JSON.parse(readFileSync(verificationKey, "utf8")) as VerificationKey;
-    const privateWeights = loadCircuitInstance(result.circuit).weightsOf !== undefined;
-    let binding: bigint | undefined = privateWeights ? weightsCommitment(result.circuit) : undefined;
+    const { circuit } = result;
+    if (circuit?.verificationKey === undefined)
+      throw new Error("a ZK result needs its circuit's verifying key to check");
+    const name = circuit.instance.name;
+    const vk = readVerificationKey(circuit.verificationKey);
+    const privateWeights = circuit.instance.weightsOf !== undefined;
+    if (privateWeights && chain === undefined && circuit.weights === undefined) {
+      throw new Error(`circuit ${name} has private weights: give its weights, or a chain to read their commitment`);
+    }
+    let binding: bigint | undefined =
+      privateWeights && circuit.weights !== undefined ? hashVector(circuit.weights.vector) : undefined;
     if (chain !== undefined) {
       const model = await chain.modelRegistry.getModel(order.modelId);
       if (model.verifyingKeyHash.toLowerCase() !== verifyingKeyHash(vk).toLowerCase()) {
-        throw new Error(`the verifying key of ${result.circuit} is not the one model ${order.modelId} registered`);
+        throw new Error(`the verifying key of ${name} is not the one model ${order.modelId} registered`);
       }
       onChain.push("verifying key hash = ModelRegistry's");
       if (model.privateWeights !== privateWeights) {
         throw new Error(
-          `model ${order.modelId} is registered with ${model.privateWeights ? "private" : "public"} weights, circuit ${result.circuit} has ${privateWeights ? "private" : "public"} ones`,
+          `model ${order.modelId} is registered with ${model.privateWeights ? "private" : "public"} weights, circuit ${name} has ${privateWeights ? "private" : "public"} ones`,
         );
       }
       if (privateWeights) {

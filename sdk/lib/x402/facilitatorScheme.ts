@@ -7,7 +7,7 @@ import type {
 } from "@x402/core/types";
 import { getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
 
-import { TestToken__factory } from "../../../typechain-types/index.js";
+import { IPaymentToken__factory } from "../../../typechain-types/index.js";
 import { Payment, SNARK_SCALAR_FIELD, type Hex, type SettlementItem } from "../settlement/item.js";
 import {
   RECEIVE_WITH_AUTHORIZATION_TYPES,
@@ -346,7 +346,7 @@ export class TierproofFacilitatorScheme implements SchemeNetworkFacilitator {
           payer,
         );
       }
-      const token = TestToken__factory.connect(this.chain.token, this.chain.provider);
+      const token = IPaymentToken__factory.connect(this.chain.token, this.chain.provider);
       if (await token.authorizationState(auth.from, auth.nonce)) {
         throw new PaymentRejection(
           "replayed_authorization",
@@ -394,7 +394,7 @@ export class TierproofFacilitatorScheme implements SchemeNetworkFacilitator {
   async #checkFunds(parsed: ParsedPayment): Promise<void> {
     const { order } = parsed;
     if (parsed.authorization.payment === Payment.Exact) {
-      const token = TestToken__factory.connect(this.chain.token, this.chain.provider);
+      const token = IPaymentToken__factory.connect(this.chain.token, this.chain.provider);
       const balance = await token.balanceOf(order.client);
       const reserved = this.queue.reserved(order.client, "wallet");
       if (balance - reserved < order.price) {

@@ -1,9 +1,9 @@
-import { loadCnnModel, inferCnn } from "../models/cnn.js";
-import { inferLinear, loadLinearModel } from "../models/linear.js";
-import { inferLogistic, loadLogisticModel } from "../models/logistic.js";
-import { inferMlp, loadMlpModel } from "../models/mlp.js";
+import { cnnModel, inferCnn } from "../models/cnn.js";
+import { inferLinear, linearModel } from "../models/linear.js";
+import { inferLogistic, logisticModel } from "../models/logistic.js";
+import { inferMlp, mlpModel } from "../models/mlp.js";
 import type { Inference } from "../settlement/fulfil.js";
-import { inputLength, loadCircuitInstance } from "../zk/circuits.js";
+import { inputLength, type CircuitInstance } from "../zk/circuits.js";
 
 /**
  * Inputs a gateway accepts before payment: fixed-point integers below 2^48 in magnitude. A model may still refuse an
@@ -20,24 +20,24 @@ export interface ServedModel {
 }
 
 /** The reference inference of a circuits.json instance, whatever its template (bit-exact with the circuit). */
-export function servedModel(circuit: string): ServedModel {
-  const instance = loadCircuitInstance(circuit);
+export function servedModel(instance: CircuitInstance): ServedModel {
+  const circuit = instance.name;
   const inputSize = inputLength(instance);
   switch (instance.template) {
     case "LinearRegression": {
-      const model = loadLinearModel(circuit);
+      const model = linearModel(instance);
       return { circuit, inputSize, infer: (input) => [inferLinear(model, input)] };
     }
     case "Mlp": {
-      const model = loadMlpModel(circuit);
+      const model = mlpModel(instance);
       return { circuit, inputSize, infer: (input) => inferMlp(model, input).vector };
     }
     case "LogisticRegression": {
-      const model = loadLogisticModel(circuit);
+      const model = logisticModel(instance);
       return { circuit, inputSize, infer: (input) => inferLogistic(model, input) };
     }
     case "Cnn": {
-      const model = loadCnnModel(circuit);
+      const model = cnnModel(instance);
       return { circuit, inputSize, infer: (input) => inferCnn(model, input).vector };
     }
     default:

@@ -1,16 +1,10 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
+import type { ModelWeights } from "./modelWeights.js";
+import type { VerificationKeySource } from "./verifyingKey.js";
 
-/** The repository root, found from this file so scripts and tests work from any working directory. */
-export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-/** Where circuit sources, circuits.json and build artifacts live. */
-export const CIRCUITS_DIR = path.join(REPO_ROOT, "circuits");
-
-/** One entry of circuits/circuits.json: a template instantiated with its parameters. */
+/** One entry of a circuits.json: a template instantiated with its parameters. */
 export interface CircuitInstance {
   name: string;
-  /** The template's file, relative to circuits/. */
+  /** The template's file, relative to the circuits folder. */
   file: string;
   template: string;
   /** Template parameters, in order (numbers or arrays of numbers, written into the main component). */
@@ -27,16 +21,31 @@ export interface CircuitInstance {
   description?: string;
 }
 
-/** The files an instance is built into, all under circuits/. */
-export interface CircuitArtifacts {
-  main: string;
-  buildDir: string;
-  r1cs: string;
-  wasm: string;
-  zkey: string;
-  verificationKey: string;
-  buildInfo: string;
-  solidityVerifier: string;
+/**
+ * What snarkjs proves with: the circuit's witness generator (`.wasm`) and proving key (`.zkey`), each a file path or
+ * the file's bytes (as Semaphore's `snarkArtifacts`).
+ */
+export interface SnarkArtifacts {
+  wasm: string | Uint8Array;
+  zkey: string | Uint8Array;
+}
+
+/**
+ * A circuit instance with what proving and checking proofs of it take. The library reads nothing else: whoever holds
+ * the artifacts (a provider's deployment, or this repository's tooling) passes them in.
+ */
+export interface ZkCircuit {
+  /** The instance's circuits.json entry: template, parameters, fixed-point scale. */
+  instance: CircuitInstance;
+  /** Witness generator and proving key; needed to prove. */
+  artifacts?: SnarkArtifacts;
+  /** The verifying key (snarkjs JSON, its path or its bytes); needed to check a proof off chain. */
+  verificationKey?: VerificationKeySource;
+  /**
+   * For a private-weights instance: the weights proved when a proof names none, and whose commitment a proof is
+   * checked against when no ModelRegistry is consulted (the trained weights of the instance `weightsOf` names).
+   */
+  weights?: ModelWeights;
 }
 
 /** How many values the input signal `x` of an instance takes (a Cnn's first parameter is the image side). */
@@ -45,41 +54,7 @@ export function inputLength(instance: CircuitInstance): number {
   return instance.template === "Cnn" || instance.template === "CnnPrivate" ? first * first : first;
 }
 
-/** Reads every instance of circuits/circuits.json. */
-export function loadCircuitInstances(): CircuitInstance[] {
-  const file = path.join(CIRCUITS_DIR, "circuits.json");
-  const entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, Omit<CircuitInstance, "name">>;
-  return Object.entries(entries).map(([name, entry]) => ({ name, ...entry }));
-}
-
-/** The instance called `name`; throws with the known names if there is none. */
-export function loadCircuitInstance(name: string): CircuitInstance {
-  const instances = loadCircuitInstances();
-  const instance = instances.find((candidate) => candidate.name === name);
-  if (instance === undefined) {
-    throw new Error(
-      `no circuit instance "${name}" in circuits.json (known: ${instances.map((i) => i.name).join(", ")})`,
-    );
-  }
-  return instance;
-}
-
 /** The Solidity identifier for instance `name` (names like `Mlp_4-8-3` carry characters Solidity refuses). */
 export function solidityName(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, "_");
-}
-
-/** Where the artifacts of instance `name` are. */
-export function circuitArtifacts(name: string): CircuitArtifacts {
-  const buildDir = path.join(CIRCUITS_DIR, "build", name);
-  return {
-    main: path.join(CIRCUITS_DIR, "main", `${name}.circom`),
-    buildDir,
-    r1cs: path.join(buildDir, `${name}.r1cs`),
-    wasm: path.join(buildDir, `${name}.wasm`),
-    zkey: path.join(buildDir, `${name}.zkey`),
-    verificationKey: path.join(buildDir, "verification_key.json"),
-    buildInfo: path.join(buildDir, "build.json"),
-    solidityVerifier: path.join(REPO_ROOT, "contracts", "verifiers", "generated", `${solidityName(name)}Verifier.sol`),
-  };
 }

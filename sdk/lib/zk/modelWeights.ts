@@ -1,4 +1,4 @@
-import { loadCircuitInstance, type CircuitInstance } from "./circuits.js";
+import type { CircuitInstance } from "./circuits.js";
 import { toField } from "./field.js";
 import { hashVector } from "./poseidon.js";
 
@@ -60,10 +60,13 @@ export function modelWeights(instance: CircuitInstance): ModelWeights {
 
 /**
  * The Poseidon weights commitment of a model, as the ModelRegistry stores it and its private-weights circuit
- * outputs it: `hashVector` of the canonical weights vector. `name` is a public-weights instance, or a private-weights
- * instance whose `weightsOf` names one.
+ * outputs it: `hashVector` of the canonical weights vector of public-weights instance `instance`.
  */
-export function weightsCommitment(name: string): bigint {
-  const instance = loadCircuitInstance(name);
-  return hashVector(modelWeights(loadCircuitInstance(instance.weightsOf ?? name)).vector);
+export function weightsCommitment(instance: CircuitInstance): bigint {
+  if (instance.weightsOf !== undefined) {
+    throw new Error(
+      `circuit instance "${instance.name}" has private weights: commit to those of "${instance.weightsOf}" (or to the weights you prove with)`,
+    );
+  }
+  return hashVector(modelWeights(instance).vector);
 }

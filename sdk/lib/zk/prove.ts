@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
-
 import { AbiCoder } from "ethers";
 import * as snarkjs from "snarkjs";
 
-import { circuitArtifacts, inputLength, loadCircuitInstance } from "./circuits.js";
+import { inputLength, type ZkCircuit } from "./circuits.js";
 import { SNARK_SCALAR_FIELD, toField } from "./field.js";
-import { modelWeights, type WeightsWitness } from "./modelWeights.js";
+import type { WeightsWitness } from "./modelWeights.js";
+import { readVerificationKey, type VerificationKeySource } from "./verifyingKey.js";
 
 /** A Groth16 proof in the layout of the Solidity verifier (G2 coordinates already swapped). */
 export interface Groth16Proof {
@@ -34,39 +33,44 @@ export interface InferenceProof {
 }
 
 /**
- * Proves that circuit `circuitName` (a model with input signal `x`) maps `input` to the output it commits to, bound
- * to `requestId`, with the committed witness generator and proving key. A private-weights circuit also takes the
- * weights (`weights`; by default the trained weights of the instance its `weightsOf` names) and commits to them.
+ * Proves that `circuit` (a model with input signal `x`) maps `input` to the output it commits to, bound to
+ * `requestId`, with the witness generator and proving key in `circuit.artifacts`. A private-weights circuit also
+ * takes the weights (`weights`; by default `circuit.weights`) and commits to them.
  */
 export async function proveInference(
-  circuitName: string,
+  circuit: ZkCircuit,
   input: readonly bigint[],
   requestId: bigint,
   weights?: WeightsWitness,
 ): Promise<InferenceProof> {
+  const { instance, artifacts } = circuit;
+  const name = instance.name;
   if (requestId < 0n || requestId >= SNARK_SCALAR_FIELD) {
     throw new RangeError(`request id ${requestId} must be a field element (0 <= id < SNARK_SCALAR_FIELD)`);
   }
   // Checked here, as the witness generator's own error for a wrong length names neither circuit nor lengths.
-  const instance = loadCircuitInstance(circuitName);
   const expected = inputLength(instance);
   if (input.length !== expected) {
-    throw new RangeError(`circuit ${circuitName} takes ${expected} inputs, got ${input.length}`);
+    throw new RangeError(`circuit ${name} takes ${expected} inputs, got ${input.length}`);
   }
   const privateWeights = instance.weightsOf !== undefined;
   if (weights !== undefined && !privateWeights) {
-    throw new Error(`circuit ${circuitName} has public weights (circuit constants): it takes no weights`);
+    throw new Error(`circuit ${name} has public weights (circuit constants): it takes no weights`);
   }
-  const { wasm, zkey } = circuitArtifacts(circuitName);
+  const witnessWeights = privateWeights ? (weights ?? circuit.weights?.witness) : {};
+  if (witnessWeights === undefined) {
+    throw new Error(`circuit ${name} has private weights: pass the weights to prove with (or set circuit.weights)`);
+  }
+  if (artifacts === undefined) throw new Error(`circuit ${name}: no proving artifacts (wasm, zkey) were given`);
   const witnessInput = {
     x: input.map((v) => toField(v).toString()),
-    ...(privateWeights ? (weights ?? modelWeights(loadCircuitInstance(instance.weightsOf!)).witness) : {}),
+    ...witnessWeights,
     requestId: requestId.toString(),
   };
-  const { proof, publicSignals } = await snarkjs.groth16.fullProve(witnessInput, wasm, zkey);
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(witnessInput, artifacts.wasm, artifacts.zkey);
   const signals = publicSignals.map(BigInt);
   if (signals.length !== (privateWeights ? 4 : 3)) {
-    throw new Error(`circuit ${circuitName} has ${signals.length} public signals, expected ${privateWeights ? 4 : 3}`);
+    throw new Error(`circuit ${name} has ${signals.length} public signals, expected ${privateWeights ? 4 : 3}`);
   }
   const [inputHash, outputHash] = signals;
   return {
@@ -78,13 +82,12 @@ export async function proveInference(
   };
 }
 
-/** Checks a proof with snarkjs against the committed verification key of `circuitName`. */
+/** Checks a proof with snarkjs against a verifying key (the parsed JSON, its path or its bytes). */
 export async function verifyInferenceProof(
-  circuitName: string,
+  verificationKey: VerificationKeySource,
   raw: { proof: snarkjs.SnarkjsProof; publicSignals: readonly string[] },
 ): Promise<boolean> {
-  const vk = JSON.parse(readFileSync(circuitArtifacts(circuitName).verificationKey, "utf8"));
-  return snarkjs.groth16.verify(vk, raw.publicSignals, raw.proof);
+  return snarkjs.groth16.verify(readVerificationKey(verificationKey), raw.publicSignals, raw.proof);
 }
 
 /** The `proof` bytes of a ZK settlement item: abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c). */

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 import { keccak256, toBeHex, concat } from "ethers";
 
 import type { Hex } from "../settlement/item.js";
@@ -12,6 +14,16 @@ export interface VerificationKey {
   vk_gamma_2: string[][];
   vk_delta_2: string[][];
   IC: string[][];
+}
+
+/** A verifying key as the library takes it: the parsed JSON, the path of its file, or the file's bytes. */
+export type VerificationKeySource = VerificationKey | string | Uint8Array;
+
+/** The verifying key `source` names (parsed, read from its path, or decoded from its bytes). */
+export function readVerificationKey(source: VerificationKeySource): VerificationKey {
+  if (typeof source === "string") return JSON.parse(readFileSync(source, "utf8")) as VerificationKey;
+  if (source instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(source)) as VerificationKey;
+  return source;
 }
 
 /**

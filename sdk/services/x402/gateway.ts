@@ -16,6 +16,7 @@ import { ALL_TIERS, Tier } from "../../lib/tiers.js";
 import type { TierproofChain } from "../../lib/x402/chain.js";
 import { TierproofServerScheme } from "../../lib/x402/serverScheme.js";
 import { closeServer, listenLoopback } from "./http.js";
+import type { CircuitInstance } from "../../lib/zk/circuits.js";
 import type { InferenceResponse } from "../../lib/x402/inferenceResponse.js";
 import { parseModelInput, servedModel, type ServedModel } from "../../lib/x402/models.js";
 import {
@@ -31,7 +32,8 @@ import {
 /** A model a gateway serves: its registry id, circuit instance and a prover per tier it offers. */
 export interface GatewayModel {
   modelId: Hex;
-  circuit: string;
+  /** The model's circuits.json instance (the gateway runs its reference inference and names it in offers). */
+  circuit: CircuitInstance;
   provers: Partial<Record<Tier, ResultProver>>;
 }
 
@@ -94,7 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     tier,
     modelId: entry.modelId,
     provider,
-    circuit: entry.circuit,
+    circuit: entry.circuit.name,
     eip712,
     tokenEip712,
   });
@@ -107,7 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const prover = config.provers[tier];
       if (prover === undefined) continue;
       if (prover.tier !== tier)
-        throw new Error(`the ${Tier[tier]} prover of ${config.circuit} proves ${Tier[prover.tier]}`);
+        throw new Error(`the ${Tier[tier]} prover of ${config.circuit.name} proves ${Tier[prover.tier]}`);
       const [accepted] = await chain.modelRegistry.terms(config.modelId, tier);
       if (accepted) tiers.push(tier);
     }
@@ -161,7 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           extra: offerExtra(offerOf(entry, tier)),
         })),
       ),
-      description: `inference of ${entry.circuit} (${entry.tiers.map((t) => Tier[t]).join(", ")})`,
+      description: `inference of ${entry.circuit.name} (${entry.tiers.map((t) => Tier[t]).join(", ")})`,
       mimeType: "application/json",
       unpaidResponseBody: async () => ({
         contentType: "application/json",
@@ -186,7 +188,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       parseModelInput((req.body as { input?: unknown } | undefined)?.input, entry.model.inputSize);
     } catch (error) {
-      res.status(400).json({ error: `wrong input for ${entry.circuit}: ${(error as Error).message}` });
+      res.status(400).json({ error: `wrong input for ${entry.circuit.name}: ${(error as Error).message}` });
       return;
     }
     const header = req.header("payment-signature");

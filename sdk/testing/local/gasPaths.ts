@@ -30,6 +30,7 @@ import {
   setUpScenario,
   type Scenario,
 } from "./scenario.js";
+import { repositoryCircuit } from "../../tooling/zk/circuitFiles.js";
 
 /**
  * The genesis date of the network the gas paths run on (pass it as `initialDate`): a fixed start keeps every
@@ -228,7 +229,12 @@ export async function measureGasPaths(
   const disputed = await requests([Tier.SIGNED], GAS_PATHS_BATCH, Payment.Escrow, wrongAt);
   const settled = await settle(disputed.items, Mode.Atomic);
   const [batch] = signedBatchesFromLogs(system.settlement.interface, settled.logs);
-  const contradiction = await proveContradiction(SCENARIO_CIRCUIT, batch, wrongAt, disputed.inputs[wrongAt]);
+  const contradiction = await proveContradiction(
+    repositoryCircuit(SCENARIO_CIRCUIT),
+    batch,
+    wrongAt,
+    disputed.inputs[wrongAt],
+  );
   if (!contradiction.contradicts) throw new Error("the disputed result should be contradicted by its proof");
   record(
     `SignedResultDisputes.challenge (${GAS_PATHS_BATCH}-record batch, ZK proof)`,

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
-
-import { REPO_ROOT } from "../../lib/zk/circuits.js";
+import { REPO_ROOT } from "../../tooling/zk/circuitFiles.js";
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {

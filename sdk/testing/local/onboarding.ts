@@ -18,8 +18,8 @@ import { createTestPckChain, dcapTcbId } from "../tee/pckChain.js";
 import { TEE_TYPE, createQuotingPlatform } from "../tee/quoteV4.js";
 import { TcbStatus } from "../../lib/tee/tcbStatus.js";
 import { ALL_TIERS, Tier, tierMask } from "../../lib/tiers.js";
-import { loadCircuitInstance } from "../../lib/zk/circuits.js";
 import { weightsCommitment } from "../../lib/zk/modelWeights.js";
+import { loadCircuitInstance, trainedWeightsCommitment } from "../../tooling/zk/circuitFiles.js";
 
 /** Waits for a sent transaction and returns its receipt (an error if the node dropped it). */
 export async function mined(sent: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
@@ -55,7 +55,7 @@ export async function registerCircuitModel(
     modelRegistry.connect(owner).registerModel(modelId, {
       verifier: await verifier.getAddress(),
       verifyingKeyHash: await verifier.verifyingKeyHash(),
-      weightsCommitment: toBytes32(weightsCommitment(circuitName)),
+      weightsCommitment: toBytes32(trainedWeightsCommitment(circuitName)),
       privateWeights: loadCircuitInstance(circuitName).weightsOf !== undefined,
       inputSize: shape.inputSize,
       outputSize: shape.outputSize,

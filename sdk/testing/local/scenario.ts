@@ -1,7 +1,7 @@
 import { Wallet, id, type Signer, type TypedDataDomain } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { inferLinear, loadLinearModel, type LinearModel } from "../../lib/models/linear.js";
+import { inferLinear, linearModel, type LinearModel } from "../../lib/models/linear.js";
 import { Payment, type Hex } from "../../lib/settlement/item.js";
 import { authorizeExactPayment, encodeExactAuthorization } from "../../lib/settlement/payments.js";
 import { VoucherSession, type Voucher } from "../../lib/settlement/vouchers.js";
@@ -15,6 +15,7 @@ import { SimulatedEnclave } from "../tee/enclave.js";
 import { Tier } from "../../lib/tiers.js";
 import { deployLocalSystem, type LocalSystem } from "./deploy.js";
 import { fundClient, onboardDcapEnclave, onboardSigner, registerCircuitModel } from "./onboarding.js";
+import { loadCircuitInstance, repositoryCircuit } from "../../tooling/zk/circuitFiles.js";
 
 /** The circuit instance the local scenario serves. */
 export const SCENARIO_CIRCUIT = "Linear_4";
@@ -61,7 +62,7 @@ export async function setUpScenario(
   const [admin, provider] = signers;
   const clients = signers.slice(2, 2 + clientCount);
 
-  const model = loadLinearModel(SCENARIO_CIRCUIT);
+  const model = linearModel(loadCircuitInstance(SCENARIO_CIRCUIT));
   const modelId = modelIdFor(await admin.getAddress(), SCENARIO_CIRCUIT);
   const shape = { inputSize: model.weights.length, outputSize: 1, fracBits: model.fracBits };
   await registerCircuitModel(
@@ -99,7 +100,7 @@ export async function setUpScenario(
     enclave,
     clients,
     provers: {
-      [Tier.ZK]: new ZkProver(SCENARIO_CIRCUIT),
+      [Tier.ZK]: new ZkProver(repositoryCircuit(SCENARIO_CIRCUIT)),
       [Tier.TEE]: new EnclaveProver(enclave, domain),
       [Tier.SIGNED]: new SignerProver(signerKey, domain),
     },

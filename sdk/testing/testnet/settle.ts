@@ -14,7 +14,7 @@ import {
   type ModelRegistry,
   type SignerRegistry,
 } from "../../../typechain-types/index.js";
-import { inferLinear, loadLinearModel } from "../../lib/models/linear.js";
+import { inferLinear, linearModel } from "../../lib/models/linear.js";
 import type { Hex, SettlementItem } from "../../lib/settlement/item.js";
 import { modelIdFor } from "../../lib/settlement/modelIds.js";
 import { buildOrder } from "../../lib/settlement/order.js";
@@ -26,6 +26,7 @@ import { submitBatch, type ItemOutcome } from "../../lib/settlement/submit.js";
 import { readDomain, signOrder } from "../../lib/settlement/typedData.js";
 import { Mode, Tier, tierMask } from "../../lib/tiers.js";
 import { hashVector } from "../../lib/zk/poseidon.js";
+import { loadCircuitInstance, repositoryCircuit } from "../../tooling/zk/circuitFiles.js";
 
 /** The parameters of the `Tierproof` Ignition module (ignition/parameters/<network>.json). */
 export interface TierproofParameters {
@@ -126,7 +127,7 @@ export async function settleSampleBatch(
   const me = await account.getAddress();
   const wait = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
 
-  const model = loadLinearModel(TESTNET_CIRCUIT);
+  const model = linearModel(loadCircuitInstance(TESTNET_CIRCUIT));
   const modelId = modelIdFor(me, TESTNET_CIRCUIT);
   // `terms` does not revert for an unknown id: the model exists (and accepts ZK) after a previous run.
   const [registered] = await modelRegistry.terms(modelId, Tier.ZK);
@@ -164,7 +165,7 @@ export async function settleSampleBatch(
 
   const domain = await readDomain(settlement);
   const provers: Partial<Record<Tier, ResultProver>> = {
-    [Tier.ZK]: new ZkProver(TESTNET_CIRCUIT),
+    [Tier.ZK]: new ZkProver(repositoryCircuit(TESTNET_CIRCUIT)),
     [Tier.SIGNED]: new SignerProver(options.signerKey, domain),
   };
   const ids = new RequestIdAllocator();

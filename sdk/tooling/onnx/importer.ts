@@ -1,13 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { CIRCUITS_DIR, type CircuitInstance } from "../../lib/zk/circuits.js";
+import type { CircuitInstance } from "../../lib/zk/circuits.js";
 import { calibrate, type Calibration, type CalibrationOptions } from "./calibration.js";
 import { describeLayers, type Network } from "./network.js";
 import { readOnnx } from "./reader.js";
 import { privateWeightsInstance } from "./privateWeights.js";
 import { sequentialOf, sequentialSource } from "./sequential.js";
 import type { FixedPointModel } from "./templates.js";
+import { CIRCUITS_DIR } from "../zk/circuitFiles.js";
 
 /** Where `npm run model:import` writes imported instances and their circuits by default. */
 export const GENERATED_MODELS_DIR = path.join(CIRCUITS_DIR, "models", "generated");

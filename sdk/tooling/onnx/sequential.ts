@@ -8,8 +8,9 @@ import path from "node:path";
 
 import { argmax, hardSigmoid, relu, rescale } from "../../lib/models/fixedPoint.js";
 import { toFixed } from "../models/train.js";
-import { CIRCUITS_DIR, type CircuitInstance } from "../../lib/zk/circuits.js";
+import type { CircuitInstance } from "../../lib/zk/circuits.js";
 import { describeLayers, type Head, type Network } from "./network.js";
+import { CIRCUITS_DIR } from "../zk/circuitFiles.js";
 
 /** The longest vector the circuits hash (VectorHash). */
 const MAX_HASHED = 256;

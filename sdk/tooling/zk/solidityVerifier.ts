@@ -3,8 +3,9 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import { REPO_ROOT, circuitArtifacts, loadCircuitInstance, solidityName } from "../../lib/zk/circuits.js";
+import { solidityName } from "../../lib/zk/circuits.js";
 import type { VerificationKey } from "../../lib/zk/verifyingKey.js";
+import { REPO_ROOT, circuitArtifacts, loadCircuitInstance } from "./circuitFiles.js";
 
 const TEMPLATE = path.join(REPO_ROOT, "node_modules", "snarkjs", "templates", "verifier_groth16.sol.ejs");
 
