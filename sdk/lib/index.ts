@@ -83,13 +83,7 @@ export {
 } from "./settlement/submit.js";
 
 // ZK: circuit instances, proving and verifying, commitments, reference inference bit-exact with the circuits.
-export {
-  inputLength,
-  solidityName,
-  type CircuitInstance,
-  type SnarkArtifacts,
-  type ZkCircuit,
-} from "./zk/circuits.js";
+export { inputLength, solidityName, type CircuitInstance, type SnarkArtifacts, type ZkCircuit } from "./zk/circuits.js";
 export {
   encodeZkProof,
   proveInference,
