@@ -52,7 +52,7 @@ export default defineConfig({
       // A `hardhat node --hostname 127.0.0.1`; TIERPROOF_NODE_URL points elsewhere on this machine (tests use a free port).
       url: process.env.TIERPROOF_NODE_URL ?? "http://127.0.0.1:8545",
     },
-    // Public testnets (sdk/testnet/networks.ts): the RPC URL and the key are configuration variables, read from the
+    // Public testnets (sdk/lib/networks.ts): the RPC URL and the key are configuration variables, read from the
     // Hardhat keystore (`npx hardhat keystore set TESTNET_PRIVATE_KEY`) or the environment, and only when used.
     ...Object.fromEntries(
       TESTNETS.map((t) => [

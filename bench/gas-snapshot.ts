@@ -1,5 +1,5 @@
 /**
- * Gas snapshot of the main paths (sdk/local/gasPaths.ts): measures them on the in-process network and writes
+ * Gas snapshot of the main paths (sdk/testing/local/gasPaths.ts): measures them on the in-process network and writes
  * bench/gas-snapshot.json (read by `npm run gas:check`) and bench/gas-snapshot.md. Run: `npm run gas:snapshot`.
  */
 import { writeFileSync } from "node:fs";
@@ -26,7 +26,7 @@ const rows = Object.entries(paths)
   .join("\n");
 const table = `# Gas snapshot of the main paths
 
-Produced by \`${GAS_SNAPSHOT_COMMAND}\` (bench/gas-snapshot.ts, paths in sdk/local/gasPaths.ts); the same figures are in
+Produced by \`${GAS_SNAPSHOT_COMMAND}\` (bench/gas-snapshot.ts, paths in sdk/testing/local/gasPaths.ts); the same figures are in
 \`bench/gas-snapshot.json\`, which \`npm run gas:check\` (run by CI) measures again and compares with. Hardhat 3
 in-process network (EDR, default hardfork), solc 0.8.30 with the optimizer at 200 runs, circuit \`Linear_4\`, the
 Ignition deployment \`LocalTierproof\` (dispute path wired).

@@ -51,7 +51,7 @@ contract DcapQuoteV4Verifier is IDcapQuoteV4Verifier, Ownable2Step {
 
     /// @param owner_ who records TCB statuses (governance)
     /// @param rootKeyX_ the pinned Intel SGX Root CA public key, X coordinate. There is no default: pass Intel's real
-    /// root key on public networks, a test root (see sdk/tee) on local ones.
+    /// root key on public networks, a test root (see sdk/testing/tee) on local ones.
     /// @param rootKeyY_ its Y coordinate
     /// @param qeMrSigner_ the MRSIGNER of the quoting enclave (Intel's on public networks)
     constructor(address owner_, bytes32 rootKeyX_, bytes32 rootKeyY_, bytes32 qeMrSigner_) Ownable(owner_) {

@@ -10,7 +10,7 @@ interface IModelRegistry {
     /// @notice What a model owner provides at registration.
     /// @param verifier The model's Groth16 verifier (an `IZkVerifier`); required when the ZK tier is accepted.
     /// @param verifyingKeyHash The hash the verifier must answer from `verifyingKeyHash()`.
-    /// @param weightsCommitment Poseidon commitment to the model's weights (sdk/zk/modelWeights.ts).
+    /// @param weightsCommitment Poseidon commitment to the model's weights (sdk/lib/zk/modelWeights.ts).
     /// @param privateWeights The model's circuit takes its weights as private inputs and outputs their commitment as
     /// a public signal; settlement then requires that signal to equal `weightsCommitment` (public signals
     /// [inputHash, outputHash, weightsCommitment, requestId]). Otherwise the weights are circuit constants (public

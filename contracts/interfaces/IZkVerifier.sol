@@ -21,6 +21,6 @@ interface IZkVerifier {
     /// @return True iff every proof verifies.
     function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata publicSignals) external view returns (bool);
 
-    /// @notice keccak256 of the verifying key's coordinates (see sdk/zk/verifyingKey.ts for the order).
+    /// @notice keccak256 of the verifying key's coordinates (see sdk/lib/zk/verifyingKey.ts for the order).
     function verifyingKeyHash() external pure returns (bytes32);
 }

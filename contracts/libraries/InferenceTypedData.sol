@@ -6,7 +6,7 @@ import {Tier} from "./Tier.sol";
 
 /// @title InferenceTypedData
 /// @notice EIP-712 struct hashes of the two statements settlement checks. The SDK mirrors these types in
-/// `sdk/settlement/typedData.ts`.
+/// `sdk/lib/settlement/typedData.ts`.
 library InferenceTypedData {
     /// @notice What a client signs: "I ask for this inference and will pay `price` for it to `provider`".
     bytes32 internal constant ORDER_TYPEHASH = keccak256(

@@ -5,7 +5,7 @@ pragma solidity ^0.8.24;
 /// @notice The record of one settled SIGNED result and the hash that commits a batch of them. Settlement writes one
 /// hash per batch (`ISignedResultCommitments.SignedBatchCommitted`), never one word per item; a challenger presents
 /// every record of the batch (from the batch's `ItemSettled` events, in log order) and the index of the one it
-/// disputes. The SDK mirrors this encoding in `sdk/disputes/records.ts`.
+/// disputes. The SDK mirrors this encoding in `sdk/lib/disputes/records.ts`.
 library SignedResults {
     /// @notice One settled SIGNED result, as its `ItemSettled` event shows it.
     struct Record {

@@ -1,5 +1,5 @@
 /**
- * CI's gas check: measures the main paths again (sdk/local/gasPaths.ts) and compares them with the committed
+ * CI's gas check: measures the main paths again (sdk/testing/local/gasPaths.ts) and compares them with the committed
  * bench/gas-snapshot.json; exits 1 on a regression beyond the tolerance, or when the snapshot is stale (a path much
  * cheaper, added or removed). Run: `npm run gas:check`; regenerate the snapshot with `npm run gas:snapshot`.
  */

@@ -2,7 +2,7 @@
  * Exports a circuit instance of circuits/circuits.json (LinearRegression, LogisticRegression, Mlp, Cnn) to ONNX:
  *   npm run model:export -- Mlp_4-8-3 [out.onnx] [--matmul]
  * The float weights are the fixed-point ones divided by their scales; the graph takes the circuit's input divided by
- * 2^fracBits. A thin layer over sdk/onnx.
+ * 2^fracBits. A thin layer over sdk/tooling/onnx.
  */
 import { writeFileSync } from "node:fs";
 

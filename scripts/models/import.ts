@@ -6,7 +6,7 @@
  * array of float input vectors, flat and channel first; without --samples, seeded uniform inputs in
  * [-range, range]), and writes `<out>/<name>.json` (a circuits.json instance) and `<out>/<name>.circom` (its main
  * circuit). With --add the instance is also merged into circuits/circuits.json, so `npm run circuits:build <name>`
- * builds its verifier. A thin layer over sdk/onnx.
+ * builds its verifier. A thin layer over sdk/tooling/onnx.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";

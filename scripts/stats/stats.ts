@@ -1,7 +1,7 @@
 /**
  * `npm run stats`: index settlement events into SQLite (from a JSON-RPC node, or a seeded synthetic history), print
  * per-epoch counts and value per tier and per model and the ZK+TEE share trend, and write the tier-mix chart as SVG
- * and PNG. A thin layer over sdk/stats.
+ * and PNG. A thin layer over sdk/services/stats.
  *
  *   npm run stats -- --rpc http://127.0.0.1:8545 --address 0xSettlement [--from-block N]
  *   npm run stats -- --synthetic 300000 --seed 1 --epochs 90

@@ -6,7 +6,7 @@
  * model, stakes and registers a signer key derived from that key, deposits, proves TIERPROOF_BATCH_SIZE (default 4)
  * inferences alternating ZK and SIGNED, and settles them in one transaction. TIERPROOF_TOKEN replaces the
  * parameters' token (a local rehearsal's test token); TIERPROOF_DEPLOYMENT_ID the deployment id (default
- * chain-<id>, as `hardhat ignition deploy`). A thin layer over sdk/testnet.
+ * chain-<id>, as `hardhat ignition deploy`). A thin layer over sdk/testing/testnet.
  */
 import path from "node:path";
 

@@ -9,7 +9,7 @@ import {TestBase} from "../helpers/Vm.sol";
 /// Fuzz tests of the hand-written DER, X.509 and PEM readers: any change or cut of a genuine certificate or PEM chain
 /// either still parses or reverts with one of the readers' named errors, never a panic (an out-of-bounds read).
 /// LEAF and CHAIN_PEM come from the enclave simulator: createTestPckChain({ now: new Date(Date.UTC(2026, 0, 1)) })
-/// (sdk/tee/pckChain.ts), the PCK leaf's DER and the PEM chain; test/attestation/DcapQuoteV4Verifier.test.ts checks
+/// (sdk/testing/tee/pckChain.ts), the PCK leaf's DER and the PEM chain; test/attestation/DcapQuoteV4Verifier.test.ts checks
 /// that they still are what the simulator produces.
 contract CertificateParsingFuzzTest is TestBase {
     bytes private constant LEAF =

@@ -28,7 +28,7 @@ const CONTEXT: EnclaveBindingContext = {
   bindingBlockHash: id("block") as Hex,
 };
 
-describe("enclave simulator (sdk/tee)", function () {
+describe("enclave simulator (sdk/testing/tee)", function () {
   const platform = createQuotingPlatform(createTestPckChain({ now: new Date(Date.UTC(2026, 0, 1)) }));
 
   describe("der", function () {

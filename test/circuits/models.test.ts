@@ -207,7 +207,7 @@ describe("model circuits are bit-exact with their TypeScript reference", functio
       expect([...classes].sort()).to.deep.equal([0, 1, 2]);
     });
 
-    it("commits to the same weights vector the SDK registers (sdk/zk/modelWeights.ts)", function () {
+    it("commits to the same weights vector the SDK registers (sdk/lib/zk/modelWeights.ts)", function () {
       for (const [privateName, publicName] of [
         ["LinearPrivate_4", "Linear_4"],
         ["LogisticPrivate_4", "Logistic_4"],

@@ -42,7 +42,7 @@ describe("Linear_4 circuit", function () {
   });
 });
 
-describe("sdk/models/linear", function () {
+describe("sdk/lib/models/linear", function () {
   it("computes W·x + B exactly and checks the input", function () {
     expect(inferLinear(model, [0n, 0n, 0n, 0n])).to.equal(model.bias);
     expect(inferLinear(model, [1n, 0n, 0n, 0n])).to.equal(model.bias + model.weights[0]);
@@ -55,7 +55,7 @@ describe("sdk/models/linear", function () {
   });
 });
 
-describe("sdk/zk/poseidon", function () {
+describe("sdk/lib/zk/poseidon", function () {
   it("hashes up to 16 values in one Poseidon call and longer vectors as a Poseidon of 16-value chunks", function () {
     const long = Array.from({ length: 40 }, (_, i) => BigInt(i - 20));
     const chunks = [long.slice(0, 16), long.slice(16, 32), long.slice(32)].map(hashVector);
@@ -66,7 +66,7 @@ describe("sdk/zk/poseidon", function () {
   });
 });
 
-describe("sdk/zk/prove", function () {
+describe("sdk/lib/zk/prove", function () {
   it("refuses a wrong input length, missing artifacts or weights and a request id outside the field before proving", async function () {
     const refusal = (promise: Promise<unknown>) =>
       promise.then(
@@ -100,7 +100,7 @@ describe("sdk/zk/prove", function () {
   });
 });
 
-describe("sdk/zk/modelWeights", function () {
+describe("sdk/lib/zk/modelWeights", function () {
   it("refuses a model that has no private-weights form, naming it", function () {
     const composed = { name: "Onnx_X", file: "x.circom", template: "Sequential", params: [4], pubs: [], fracBits: 8 };
     expect(() => modelWeights(composed)).to.throw(
@@ -109,7 +109,7 @@ describe("sdk/zk/modelWeights", function () {
   });
 });
 
-describe("sdk/zk/field", function () {
+describe("sdk/lib/zk/field", function () {
   it("maps signed integers to field elements and back", function () {
     for (const v of [0n, 1n, -1n, 123456789n, -(1n << 200n)]) expect(fromField(toField(v))).to.equal(v);
     expect(toField(-1n)).to.equal(SNARK_SCALAR_FIELD - 1n);

@@ -101,7 +101,7 @@ const hexWord = (value: bigint | number) => value.toString(16).padStart(WORD, "0
 
 /**
  * Encodes an `ItemSettled` log as the contract emits it (input and output hashes zero unless given), for synthetic
- * histories (`sdk/stats/traffic.ts`) fed to the indexer's decode-and-store path. Hand-written for speed like
+ * histories (`sdk/services/stats/traffic.ts`) fed to the indexer's decode-and-store path. Hand-written for speed like
  * `decodeItemSettled`, and tested against ethers' `Interface.encodeEventLog`.
  */
 export function encodeItemSettled(

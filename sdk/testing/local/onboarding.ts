@@ -196,7 +196,7 @@ export async function onboardAttestedEnclave(
 
 /**
  * Registers a simulated SGX or TDX enclave for `modelId`, operated by `operator`, with an Intel DCAP quote v4 from a
- * simulated platform under the sdk/tee test PCK chain (which the local `DcapQuoteV4Verifier` pins). `dcapVerifier` must
+ * simulated platform under the sdk/testing/tee test PCK chain (which the local `DcapQuoteV4Verifier` pins). `dcapVerifier` must
  * be connected to its owner: it records the platform's TCB as up to date first, as governance would after checking
  * Intel's TCB info. Resolves to the `registerEnclave` receipt.
  */

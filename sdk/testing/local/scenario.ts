@@ -78,7 +78,7 @@ export async function setUpScenario(
   const signerKey = new Wallet(id("tierproof/local/signer-key"));
   await onboardSigner(system.token, system.signerRegistry, provider, signerKey, await system.signerRegistry.minStake());
 
-  // An SGX enclave (MRENCLAVE = the measurement) registered with a DCAP quote v4 under the sdk/tee test chain
+  // An SGX enclave (MRENCLAVE = the measurement) registered with a DCAP quote v4 under the sdk/testing/tee test chain
   const enclave = SimulatedEnclave.sgx(SCENARIO_MEASUREMENT, id("tierproof/enclave-signer") as Hex);
   await (await system.teeRegistry.connect(admin).allowMeasurement(modelId, SCENARIO_MEASUREMENT)).wait();
   await onboardDcapEnclave(system.teeRegistry, system.dcapVerifier, provider, enclave, modelId);

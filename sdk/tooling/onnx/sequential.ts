@@ -187,7 +187,7 @@ export function sequentialSource(
         "    }",
       ];
   return [
-    `// GENERATED FILE: do not edit. Written by \`npm run model:import\` (sdk/onnx/sequential.ts) from ${origin}.`,
+    `// GENERATED FILE: do not edit. Written by \`npm run model:import\` (sdk/tooling/onnx/sequential.ts) from ${origin}.`,
     `// Layers: ${structure.layers.map((l) => l.op).join(" → ")}${classifier ? " → argmax" : ""}. Values and weights at`,
     "// 2^F, biases at 2^(2F), each dense or convolution layer rescaled to 2^F within signed ACC bits.",
     `// Public signals: inputHash = VectorHash(x), outputHash = VectorHash(${classifier ? "class, logits..." : "outputs..."}), requestId.`,
