@@ -160,8 +160,8 @@ describe("DcapQuoteV4Verifier", function () {
   });
 
   describe("the Solidity fuzz tests' certificate fixtures", function () {
-    it("are what the simulator produces (test/attestation/CertificateParsing.t.sol)", function () {
-      const source = readFileSync(new URL("./CertificateParsing.t.sol", import.meta.url), "utf8");
+    it("are what the simulator produces (test/libraries/CertificateParsing.t.sol)", function () {
+      const source = readFileSync(new URL("../libraries/CertificateParsing.t.sol", import.meta.url), "utf8");
       const constant = (name: string) => new RegExp(`${name} =\\s*hex"([0-9a-f]+)"`).exec(source)?.[1];
       const chain = createTestPckChain({ now: new Date(Date.UTC(2026, 0, 1)) });
       expect(constant("LEAF")).to.equal(Buffer.from(chain.der.leaf).toString("hex"));

@@ -53,7 +53,7 @@ const BATCH_DATA_LENGTH = 2 + 4 * WORD; // "0x" + mode, settled, rejected, epoch
 /**
  * Decodes one `ItemSettled` log (all but the epoch, which `decodeBatchEpoch` reads from the batch's `BatchSettled`).
  * Hand-written over fixed offsets rather than through ethers' `Interface.parseLog` because the indexer decodes
- * millions of logs (bench/stats.md); `test/stats/stats.test.ts` holds it against ethers' encoding. Throws on a log of
+ * millions of logs (bench/stats.md); `test/sdk/services/stats/stats.test.ts` holds it against ethers' encoding. Throws on a log of
  * another event or a malformed one.
  */
 export function decodeItemSettled(log: RpcLog): Omit<SettledItem, "epoch"> {

@@ -5,16 +5,16 @@ import path from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { sampleInput } from "../../sdk/testing/local/scenario.js";
-import { VoucherSession } from "../../sdk/lib/settlement/vouchers.js";
-import { ALL_TIERS } from "../../sdk/lib/tiers.js";
-import { payForInference, type PaidInference, type VoucherSessions } from "../../sdk/lib/x402/client.js";
-import { confirmSettlement } from "../../sdk/lib/x402/confirm.js";
-import type { RunningGateway } from "../../sdk/services/x402/gateway.js";
-import { ALL_SCHEMES } from "../../sdk/lib/x402/payload.js";
-import { SettlementQueue } from "../../sdk/services/x402/queue.js";
+import { sampleInput } from "../../../../sdk/testing/local/scenario.js";
+import { VoucherSession } from "../../../../sdk/lib/settlement/vouchers.js";
+import { ALL_TIERS } from "../../../../sdk/lib/tiers.js";
+import { payForInference, type PaidInference, type VoucherSessions } from "../../../../sdk/lib/x402/client.js";
+import { confirmSettlement } from "../../../../sdk/lib/x402/confirm.js";
+import type { RunningGateway } from "../../../../sdk/services/x402/gateway.js";
+import { ALL_SCHEMES } from "../../../../sdk/lib/x402/payload.js";
+import { SettlementQueue } from "../../../../sdk/services/x402/queue.js";
 import { deployX402, providerCredit, startGatewayFor, type X402Deployment } from "./fixture.js";
-import { freePort, startHardhatNode } from "../../sdk/testing/local/hardhatNode.js";
+import { freePort, startHardhatNode } from "../../../../sdk/testing/local/hardhatNode.js";
 import { hardhatAccountKey, startFacilitatorProcess, waitFor, type Child } from "./node.js";
 
 describe("x402 facilitator crash and restart (child process killed with SIGKILL, real hardhat node)", function () {

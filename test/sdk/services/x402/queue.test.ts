@@ -5,12 +5,12 @@ import path from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { sampleInput } from "../../sdk/testing/local/scenario.js";
-import { Mode, Tier } from "../../sdk/lib/tiers.js";
-import { BatchSettler } from "../../sdk/services/x402/batcher.js";
-import { payForInference } from "../../sdk/lib/x402/client.js";
-import { DuplicateRequestError } from "../../sdk/lib/x402/facilitatorQueue.js";
-import { SettlementQueue } from "../../sdk/services/x402/queue.js";
+import { sampleInput } from "../../../../sdk/testing/local/scenario.js";
+import { Mode, Tier } from "../../../../sdk/lib/tiers.js";
+import { BatchSettler } from "../../../../sdk/services/x402/batcher.js";
+import { payForInference } from "../../../../sdk/lib/x402/client.js";
+import { DuplicateRequestError } from "../../../../sdk/lib/x402/facilitatorQueue.js";
+import { SettlementQueue } from "../../../../sdk/services/x402/queue.js";
 import { startX402, type X402Fixture } from "./fixture.js";
 
 describe("x402 SettlementQueue and BatchSettler recovery", function () {

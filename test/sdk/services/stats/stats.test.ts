@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { tierMixSvg, svgToPng } from "../../sdk/services/stats/chart.js";
+import { tierMixSvg, svgToPng } from "../../../../sdk/services/stats/chart.js";
 import {
   BATCH_SETTLED_TOPIC,
   ITEM_SETTLED_TOPIC,
@@ -10,13 +10,13 @@ import {
   encodeBatchLogs,
   encodeItemSettled,
   type SettledItem,
-} from "../../sdk/services/stats/events.js";
-import { epochMix, formatStatsReport, shareTrend } from "../../sdk/services/stats/report.js";
-import { ingestLogs } from "../../sdk/services/stats/indexer.js";
-import { StatsStore } from "../../sdk/services/stats/store.js";
-import { syntheticHistory } from "../../sdk/testing/stats/traffic.js";
-import { Tier } from "../../sdk/lib/tiers.js";
-import { InferenceSettlement__factory } from "../../typechain-types/index.js";
+} from "../../../../sdk/services/stats/events.js";
+import { epochMix, formatStatsReport, shareTrend } from "../../../../sdk/services/stats/report.js";
+import { ingestLogs } from "../../../../sdk/services/stats/indexer.js";
+import { StatsStore } from "../../../../sdk/services/stats/store.js";
+import { syntheticHistory } from "../../../../sdk/testing/stats/traffic.js";
+import { Tier } from "../../../../sdk/lib/tiers.js";
+import { InferenceSettlement__factory } from "../../../../typechain-types/index.js";
 
 const settlementInterface = InferenceSettlement__factory.createInterface();
 const EXTRA = {
@@ -212,7 +212,7 @@ describe("npm run stats (scripts/stats/stats.ts)", function () {
     const { existsSync, mkdtempSync, readFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const path = await import("node:path");
-    const { REPO_ROOT } = await import("../../sdk/tooling/zk/circuitFiles.js");
+    const { REPO_ROOT } = await import("../../../../sdk/tooling/zk/circuitFiles.js");
     const dir = mkdtempSync(path.join(tmpdir(), "tierproof-stats-cli-"));
     try {
       const run = (...args: string[]) =>

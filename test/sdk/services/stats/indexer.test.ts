@@ -6,14 +6,14 @@ import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { network } from "hardhat";
 
-import { setUpScenario, type Scenario } from "../../sdk/testing/local/scenario.js";
-import { SettlementIndexer } from "../../sdk/services/stats/indexer.js";
-import { settleSeededTraffic } from "../../sdk/testing/stats/onchainTraffic.js";
-import { epochMix } from "../../sdk/services/stats/report.js";
-import { StatsStore } from "../../sdk/services/stats/store.js";
-import { ALL_TIERS } from "../../sdk/lib/tiers.js";
-import { releaseProverThreads } from "../../sdk/lib/zk/prove.js";
-import { startHardhatNode, type HardhatNode } from "../../sdk/testing/local/hardhatNode.js";
+import { setUpScenario, type Scenario } from "../../../../sdk/testing/local/scenario.js";
+import { SettlementIndexer } from "../../../../sdk/services/stats/indexer.js";
+import { settleSeededTraffic } from "../../../../sdk/testing/stats/onchainTraffic.js";
+import { epochMix } from "../../../../sdk/services/stats/report.js";
+import { StatsStore } from "../../../../sdk/services/stats/store.js";
+import { ALL_TIERS } from "../../../../sdk/lib/tiers.js";
+import { releaseProverThreads } from "../../../../sdk/lib/zk/prove.js";
+import { startHardhatNode, type HardhatNode } from "../../../../sdk/testing/local/hardhatNode.js";
 
 /** The on-chain counters (`getTierStats`) and the database's per-epoch totals must be equal, tier by tier. */
 async function expectCountersMatch(scenario: Scenario, store: StatsStore): Promise<number> {

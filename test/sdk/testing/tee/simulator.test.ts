@@ -2,11 +2,11 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { expect } from "chai";
 import { Wallet, hexlify, id } from "ethers";
 
-import type { Hex } from "../../sdk/lib/settlement/item.js";
-import { objectId, time } from "../../sdk/testing/tee/der.js";
-import { enclaveBinding, type EnclaveBindingContext } from "../../sdk/lib/tee/enclaveBinding.js";
-import { SimulatedEnclave } from "../../sdk/testing/tee/enclave.js";
-import { createTestPckChain } from "../../sdk/testing/tee/pckChain.js";
+import type { Hex } from "../../../../sdk/lib/settlement/item.js";
+import { objectId, time } from "../../../../sdk/testing/tee/der.js";
+import { enclaveBinding, type EnclaveBindingContext } from "../../../../sdk/lib/tee/enclaveBinding.js";
+import { SimulatedEnclave } from "../../../../sdk/testing/tee/enclave.js";
+import { createTestPckChain } from "../../../../sdk/testing/tee/pckChain.js";
 import {
   QUOTE_HEADER_LENGTH,
   SGX_REPORT,
@@ -15,8 +15,8 @@ import {
   TDX_REPORT_LENGTH,
   buildQuoteV4,
   createQuotingPlatform,
-} from "../../sdk/testing/tee/quoteV4.js";
-import { nitroMeasurement } from "../../sdk/testing/tee/signedAttester.js";
+} from "../../../../sdk/testing/tee/quoteV4.js";
+import { nitroMeasurement } from "../../../../sdk/testing/tee/signedAttester.js";
 
 const le = (bytes: Uint8Array, at: number, size: number) =>
   bytes.slice(at, at + size).reduceRight((value, byte) => value * 256 + byte, 0);

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 
-import { ITEM_SETTLED_TOPIC, encodeBatchLogs, type RpcLog } from "../../sdk/services/stats/events.js";
-import { ReorgTooDeepError, SettlementIndexer, type JsonRpc } from "../../sdk/services/stats/indexer.js";
-import { StatsStore } from "../../sdk/services/stats/store.js";
-import { syntheticHistory } from "../../sdk/testing/stats/traffic.js";
+import { ITEM_SETTLED_TOPIC, encodeBatchLogs, type RpcLog } from "../../../../sdk/services/stats/events.js";
+import { ReorgTooDeepError, SettlementIndexer, type JsonRpc } from "../../../../sdk/services/stats/indexer.js";
+import { StatsStore } from "../../../../sdk/services/stats/store.js";
+import { syntheticHistory } from "../../../../sdk/testing/stats/traffic.js";
 
 const ADDRESS = "0x00000000000000000000000000000000000000aa";
 

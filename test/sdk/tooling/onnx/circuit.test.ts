@@ -6,15 +6,15 @@ import path from "node:path";
 import { expect } from "chai";
 import { WitnessCalculatorBuilder } from "circom_runtime";
 
-import { CIRCOM_FLAGS } from "../../scripts/circuits/sources.js";
-import { seededRandom } from "../../sdk/tooling/models/train.js";
-import { exportNetwork, importOnnx, quantizeInput, writeImport, type Network } from "../../sdk/tooling/index.js";
-import { toField } from "../../sdk/lib/zk/field.js";
-import { modelWeights } from "../../sdk/lib/zk/modelWeights.js";
-import { hashVector } from "../../sdk/lib/zk/poseidon.js";
+import { CIRCOM_FLAGS } from "../../../../scripts/circuits/sources.js";
+import { seededRandom } from "../../../../sdk/tooling/models/train.js";
+import { exportNetwork, importOnnx, quantizeInput, writeImport, type Network } from "../../../../sdk/tooling/index.js";
+import { toField } from "../../../../sdk/lib/zk/field.js";
+import { modelWeights } from "../../../../sdk/lib/zk/modelWeights.js";
+import { hashVector } from "../../../../sdk/lib/zk/poseidon.js";
 
 import { floatDeepMlp, floatInputs, floatMlp } from "./floatNetworks.js";
-import { CIRCUITS_DIR, REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
+import { CIRCUITS_DIR, REPO_ROOT } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 /** A float network over a 2-channel 4×4 input: Conv(2→2, 2×2) → Relu → Flatten → Gemm(18→4) → Sigmoid → Gemm(4→3). */
 function floatConvNet(): Network {
@@ -59,7 +59,7 @@ async function compileAndCheck(network: Network, name: string, range: number, de
   const dir = path.join(CIRCUITS_DIR, ".cache", "onnx-test", hash);
   const size = network.inputShape.reduce((a, b) => a * b, 1);
   const result = importOnnx(bytes, { name, samples: floatInputs(64, size, 1, range), dir });
-  const files = await writeImport(result, dir, { source: "test/onnx/circuit.test.ts" });
+  const files = await writeImport(result, dir, { source: "test/sdk/tooling/onnx/circuit.test.ts" });
   const wasm = path.join(dir, `${name}_js`, `${name}.wasm`);
   if (!existsSync(wasm)) {
     const relative = (file: string) => path.relative(REPO_ROOT, file);

@@ -10,7 +10,7 @@ import {
   formatGasComparison,
   parseGasSnapshot,
   type GasTolerance,
-} from "../../sdk/tooling/gas/snapshot.js";
+} from "../../../sdk/tooling/gas/snapshot.js";
 
 // Made-up figures; the tolerance of these tests is fixed here, not the project's, so the edges stay where the tests
 // put them when the project's tolerance changes.
@@ -140,7 +140,7 @@ describe("gas snapshots", function () {
   describe("parseGasSnapshot", function () {
     it("reads the committed snapshot: every path a whole gas figure", function () {
       const snapshot = parseGasSnapshot(
-        readFileSync(new URL("../../bench/gas-snapshot.json", import.meta.url), "utf8"),
+        readFileSync(new URL("../../../bench/gas-snapshot.json", import.meta.url), "utf8"),
       );
       expect(snapshot.generatedBy).to.equal(GAS_SNAPSHOT_COMMAND);
       expect(Object.keys(snapshot.paths)).to.include.members([

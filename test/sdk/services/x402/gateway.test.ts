@@ -3,21 +3,21 @@ import type { PaymentRequirements } from "@x402/core/types";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { SCENARIO_PRICES, sampleInput } from "../../sdk/testing/local/scenario.js";
-import { buildOrder, commitVector } from "../../sdk/lib/settlement/order.js";
-import { RequestIdAllocator } from "../../sdk/lib/settlement/requestIds.js";
-import { ALL_TIERS, Tier } from "../../sdk/lib/tiers.js";
-import { Payment } from "../../sdk/lib/settlement/item.js";
-import { authorizeExactPayment } from "../../sdk/lib/settlement/payments.js";
-import { VoucherSession } from "../../sdk/lib/settlement/vouchers.js";
-import { checkResult } from "../../sdk/lib/x402/checkResult.js";
+import { SCENARIO_PRICES, sampleInput } from "../../../../sdk/testing/local/scenario.js";
+import { buildOrder, commitVector } from "../../../../sdk/lib/settlement/order.js";
+import { RequestIdAllocator } from "../../../../sdk/lib/settlement/requestIds.js";
+import { ALL_TIERS, Tier } from "../../../../sdk/lib/tiers.js";
+import { Payment } from "../../../../sdk/lib/settlement/item.js";
+import { authorizeExactPayment } from "../../../../sdk/lib/settlement/payments.js";
+import { VoucherSession } from "../../../../sdk/lib/settlement/vouchers.js";
+import { checkResult } from "../../../../sdk/lib/x402/checkResult.js";
 import {
   InferenceRefused,
   payForInference,
   requirementDomain,
   requirementTokenDomain,
   type VoucherSessions,
-} from "../../sdk/lib/x402/client.js";
+} from "../../../../sdk/lib/x402/client.js";
 import {
   ALL_SCHEMES,
   X402_VERSION,
@@ -25,10 +25,10 @@ import {
   orderToWire,
   readOffer,
   voucherToWire,
-} from "../../sdk/lib/x402/payload.js";
+} from "../../../../sdk/lib/x402/payload.js";
 import { encodePaymentSignatureHeader } from "@x402/core/http";
 import { paymentHeader, providerCredit, startX402, type X402Fixture } from "./fixture.js";
-import { repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
+import { repositoryCircuit } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 describe("x402 gateway and facilitator (in-process chain, real HTTP on 127.0.0.1)", function () {
   this.timeout(180_000);

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { Wallet, id } from "ethers";
 
-import { SNARK_SCALAR_FIELD, toBytes32, type Hex } from "../../sdk/lib/settlement/item.js";
-import { buildOrder, commitVector, type OrderRequest } from "../../sdk/lib/settlement/order.js";
-import { fulfilOrder } from "../../sdk/lib/settlement/fulfil.js";
-import { SignerProver } from "../../sdk/lib/settlement/provers.js";
-import { RequestIdAllocator } from "../../sdk/lib/settlement/requestIds.js";
-import { parseTier, Tier, tierMask } from "../../sdk/lib/tiers.js";
+import { SNARK_SCALAR_FIELD, toBytes32, type Hex } from "../../../sdk/lib/settlement/item.js";
+import { buildOrder, commitVector, type OrderRequest } from "../../../sdk/lib/settlement/order.js";
+import { fulfilOrder } from "../../../sdk/lib/settlement/fulfil.js";
+import { SignerProver } from "../../../sdk/lib/settlement/provers.js";
+import { RequestIdAllocator } from "../../../sdk/lib/settlement/requestIds.js";
+import { parseTier, Tier, tierMask } from "../../../sdk/lib/tiers.js";
 
 const domain = {
   name: "InferenceSettlement",
@@ -29,7 +29,7 @@ function request(overrides: Partial<OrderRequest> = {}): OrderRequest {
   };
 }
 
-describe("sdk/settlement", function () {
+describe("sdk/lib/settlement", function () {
   describe("RequestIdAllocator", function () {
     it("hands out consecutive ids below the field that share one bitmap word", function () {
       const ids = new RequestIdAllocator();

@@ -7,17 +7,17 @@ import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
 import type { Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { SCENARIO_CIRCUIT, setUpScenario, type Scenario } from "../../sdk/testing/local/scenario.js";
-import type { Hex, Order } from "../../sdk/lib/settlement/item.js";
-import { signOrder } from "../../sdk/lib/settlement/typedData.js";
-import { connectTierproof, type TierproofChain } from "../../sdk/lib/x402/chain.js";
-import { startFacilitator, type RunningFacilitator } from "../../sdk/services/x402/facilitator.js";
-import { startGateway, type RunningGateway } from "../../sdk/services/x402/gateway.js";
-import { X402_VERSION, orderToWire } from "../../sdk/lib/x402/payload.js";
-import { heldSignedEarnings } from "../../sdk/lib/disputes/records.js";
-import type { InferenceSettlement } from "../../typechain-types/index.js";
-import type { BatchPolicy } from "../../sdk/services/x402/batcher.js";
-import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
+import { SCENARIO_CIRCUIT, setUpScenario, type Scenario } from "../../../../sdk/testing/local/scenario.js";
+import type { Hex, Order } from "../../../../sdk/lib/settlement/item.js";
+import { signOrder } from "../../../../sdk/lib/settlement/typedData.js";
+import { connectTierproof, type TierproofChain } from "../../../../sdk/lib/x402/chain.js";
+import { startFacilitator, type RunningFacilitator } from "../../../../sdk/services/x402/facilitator.js";
+import { startGateway, type RunningGateway } from "../../../../sdk/services/x402/gateway.js";
+import { X402_VERSION, orderToWire } from "../../../../sdk/lib/x402/payload.js";
+import { heldSignedEarnings } from "../../../../sdk/lib/disputes/records.js";
+import type { InferenceSettlement } from "../../../../typechain-types/index.js";
+import type { BatchPolicy } from "../../../../sdk/services/x402/batcher.js";
+import { loadCircuitInstance } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 /**
  * A provider's withdrawable earnings plus its SIGNED earnings held for the dispute window (settlement holds what

@@ -1,12 +1,18 @@
 import { expect } from "chai";
 
-import { inferCnn, cnnModel } from "../../sdk/lib/models/cnn.js";
-import { inferLinear, linearModel } from "../../sdk/lib/models/linear.js";
-import { inferLogistic, logisticModel } from "../../sdk/lib/models/logistic.js";
-import { inferMlp, mlpModel } from "../../sdk/lib/models/mlp.js";
-import { seededRandom } from "../../sdk/tooling/models/train.js";
-import { exportNetwork, importOnnx, networkOfInstance, preprocessingOf, readOnnx } from "../../sdk/tooling/index.js";
-import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
+import { inferCnn, cnnModel } from "../../../../sdk/lib/models/cnn.js";
+import { inferLinear, linearModel } from "../../../../sdk/lib/models/linear.js";
+import { inferLogistic, logisticModel } from "../../../../sdk/lib/models/logistic.js";
+import { inferMlp, mlpModel } from "../../../../sdk/lib/models/mlp.js";
+import { seededRandom } from "../../../../sdk/tooling/models/train.js";
+import {
+  exportNetwork,
+  importOnnx,
+  networkOfInstance,
+  preprocessingOf,
+  readOnnx,
+} from "../../../../sdk/tooling/index.js";
+import { loadCircuitInstance } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 /** Seeded float inputs in [-range, range]. */
 function floatInputs(count: number, size: number, seed: number, range: number): number[][] {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { barImages, seededRandom } from "../../sdk/tooling/models/train.js";
+import { barImages, seededRandom } from "../../../../sdk/tooling/models/train.js";
 import {
   compareWithOnnxRuntime,
   exportNetwork,
@@ -8,9 +8,9 @@ import {
   importOnnx,
   networkOfInstance,
   readOnnx,
-} from "../../sdk/tooling/index.js";
-import { floatTensor, onnx } from "../../sdk/tooling/onnx/proto.js";
-import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
+} from "../../../../sdk/tooling/index.js";
+import { floatTensor, onnx } from "../../../../sdk/tooling/onnx/proto.js";
+import { loadCircuitInstance } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
   const random = seededRandom(seed);

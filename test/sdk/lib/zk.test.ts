@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { poseidon3 } from "poseidon-lite";
 
-import { inferLinear, linearModel } from "../../sdk/lib/models/linear.js";
-import { SNARK_SCALAR_FIELD, fromField, toField } from "../../sdk/lib/zk/field.js";
-import { hashVector } from "../../sdk/lib/zk/poseidon.js";
-import { modelWeights } from "../../sdk/lib/zk/modelWeights.js";
-import { proveInference } from "../../sdk/lib/zk/prove.js";
-import { calculateWitness, satisfies, withSignal, witnessValues } from "../helpers/witness.js";
-import { circuitArtifacts, loadCircuitInstance, repositoryCircuit } from "../../sdk/tooling/zk/circuitFiles.js";
+import { inferLinear, linearModel } from "../../../sdk/lib/models/linear.js";
+import { SNARK_SCALAR_FIELD, fromField, toField } from "../../../sdk/lib/zk/field.js";
+import { hashVector } from "../../../sdk/lib/zk/poseidon.js";
+import { modelWeights } from "../../../sdk/lib/zk/modelWeights.js";
+import { proveInference } from "../../../sdk/lib/zk/prove.js";
+import { calculateWitness, satisfies, withSignal, witnessValues } from "../../helpers/witness.js";
+import { circuitArtifacts, loadCircuitInstance, repositoryCircuit } from "../../../sdk/tooling/zk/circuitFiles.js";
 
 const CIRCUIT = "Linear_4";
 const model = linearModel(loadCircuitInstance(CIRCUIT));

@@ -4,8 +4,8 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { floatTensor, onnx } from "../../sdk/tooling/onnx/proto.js";
-import { CIRCUITS_DIR, REPO_ROOT, loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
+import { floatTensor, onnx } from "../../../../sdk/tooling/onnx/proto.js";
+import { CIRCUITS_DIR, REPO_ROOT, loadCircuitInstance } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 /** Runs `npm run <script> -- args` the way a user does (tsx on this Node), from the repository root. */
 function npmScript(script: string, args: string[]) {

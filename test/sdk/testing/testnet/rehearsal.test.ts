@@ -5,20 +5,20 @@ import path from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import Tierproof from "../../ignition/modules/Tierproof.js";
-import { ETHERSCAN_KEY_VARIABLE, TESTNETS, TESTNET_KEY_VARIABLE } from "../../sdk/lib/networks.js";
+import Tierproof from "../../../../ignition/modules/Tierproof.js";
+import { ETHERSCAN_KEY_VARIABLE, TESTNETS, TESTNET_KEY_VARIABLE } from "../../../../sdk/lib/networks.js";
 import {
   TESTNET_PRICES,
   deployTierproof,
   deriveSignerKey,
   readTierproofParameters,
   settleSampleBatch,
-} from "../../sdk/testing/testnet/settle.js";
-import { heldSignedEarnings } from "../../sdk/lib/disputes/records.js";
-import { Tier } from "../../sdk/lib/tiers.js";
-import { TestToken__factory } from "../../typechain-types/index.js";
-import { startHardhatNode, type HardhatNode } from "../../sdk/testing/local/hardhatNode.js";
-import { REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
+} from "../../../../sdk/testing/testnet/settle.js";
+import { heldSignedEarnings } from "../../../../sdk/lib/disputes/records.js";
+import { Tier } from "../../../../sdk/lib/tiers.js";
+import { TestToken__factory } from "../../../../typechain-types/index.js";
+import { startHardhatNode, type HardhatNode } from "../../../../sdk/testing/local/hardhatNode.js";
+import { REPO_ROOT } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 /** Hardhat's first default account: funded on every `hardhat node`, standing in for the testnet key. */
 const NODE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";

@@ -3,8 +3,8 @@ import path from "node:path";
 
 import { HDNodeWallet } from "ethers";
 
-import { freePort } from "../../sdk/testing/local/hardhatNode.js";
-import { REPO_ROOT } from "../../sdk/tooling/zk/circuitFiles.js";
+import { freePort } from "../../../../sdk/testing/local/hardhatNode.js";
+import { REPO_ROOT } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 /** The mnemonic of `hardhat node`'s default accounts (public test keys). */
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";

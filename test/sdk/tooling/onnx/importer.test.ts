@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { seededRandom } from "../../sdk/tooling/models/train.js";
+import { seededRandom } from "../../../../sdk/tooling/models/train.js";
 import {
   exportNetwork,
   forwardFloat,
@@ -10,11 +10,11 @@ import {
   quantizeInput,
   readOnnx,
   type Network,
-} from "../../sdk/tooling/index.js";
-import { floatTensor, onnx, type OnnxNode } from "../../sdk/tooling/onnx/proto.js";
+} from "../../../../sdk/tooling/index.js";
+import { floatTensor, onnx, type OnnxNode } from "../../../../sdk/tooling/onnx/proto.js";
 
 import { floatDeepMlp, floatInputs, floatMlp } from "./floatNetworks.js";
-import { loadCircuitInstance } from "../../sdk/tooling/zk/circuitFiles.js";
+import { loadCircuitInstance } from "../../../../sdk/tooling/zk/circuitFiles.js";
 
 /** An ONNX model of `nodes` over input "x" of `dims`, with float initializers. */
 function graph(nodes: OnnxNode[], dims: number[], initializers: Record<string, { dims: number[]; values: number[] }>) {

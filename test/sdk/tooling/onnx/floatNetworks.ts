@@ -1,6 +1,6 @@
 /** Seeded float networks and inputs for the ONNX import tests: weights that are not fixed point at any small scale. */
-import { seededRandom } from "../../sdk/tooling/models/train.js";
-import type { Network } from "../../sdk/tooling/index.js";
+import { seededRandom } from "../../../../sdk/tooling/models/train.js";
+import type { Network } from "../../../../sdk/tooling/index.js";
 
 /** `count` float input vectors of `size` values in (-range, range). */
 export function floatInputs(count: number, size: number, seed: number, range: number): number[][] {
